@@ -1,0 +1,19 @@
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY panel panel
+COPY provider provider
+COPY orders orders
+COPY templates templates
+COPY static static
+COPY manage.py ./
+RUN pip install . && useradd --system --home /app panel \
+    && SECRET_KEY=build python manage.py collectstatic --noinput \
+    && mkdir -p /app/var && chown -R panel /app/var
+
+USER panel
+EXPOSE 8000
+CMD ["gunicorn", "panel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,36 @@
+"""Customer API keys: shown once, stored only as a SHA-256 digest.
+
+A key is 32 random bytes, so an unsalted digest is enough: nothing can be guessed from it,
+and lookups by digest stay a single indexed query.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django.contrib.auth import get_user_model
+
+from panel.models import User
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def regenerate_api_key(user: User) -> str:
+    """Give `user` a new key (the old one stops working) and return it, once."""
+    key = secrets.token_urlsafe(32)
+    user.api_key_hash = digest(key)
+    user.api_key_prefix = key[:8]
+    user.save(update_fields=["api_key_hash", "api_key_prefix"])
+    return key
+
+
+def user_for_key(key: str) -> User | None:
+    if not key or len(key) > 200:
+        return None
+    wanted = digest(key)
+    user = get_user_model().objects.filter(api_key_hash=wanted, is_active=True).first()
+    if user is None or not hmac.compare_digest(user.api_key_hash, wanted):
+        return None
+    return user

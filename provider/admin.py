@@ -1,0 +1,208 @@
+"""Admin for providers, the catalog and the pricing rules."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from provider.client import ProviderError
+from provider.models import (
+    Category,
+    PriceChange,
+    PricingRule,
+    Provider,
+    Service,
+    SmsCountry,
+    SmsPrice,
+    SmsProject,
+)
+from provider.providers import read_balance
+from provider.repricing import reprice
+
+
+class ProviderForm(forms.ModelForm):
+    api_key = forms.CharField(widget=forms.PasswordInput(render_value=False), required=False,
+                              help_text="Leave empty to keep the current key.")
+
+    class Meta:
+        model = Provider
+        fields = ["name", "api_url", "api_key", "timeout", "enabled", "currency",
+                  "new_services_on_sale", "multi_status", "balance_alert_below"]
+
+    def clean_api_key(self) -> str:
+        key = self.cleaned_data["api_key"]
+        if not key and not self.instance.pk:
+            raise forms.ValidationError("An API key is required.")
+        return key or self.instance.api_key
+
+
+class ProviderRuleInline(admin.StackedInline):
+    model = PricingRule
+    fk_name = "provider"
+    fields = ["percent", "fixed", "min_price", "rounding", "step", "ending", "allow_below_cost"]
+    extra = 0
+    max_num = 1
+    verbose_name = "provider markup"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(category=None, service=None)
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
+    list_display = ["name", "api_url", "enabled", "balance", "balance_checked_at",
+                    "last_synced_at", "multi_status"]
+    readonly_fields = ["balance", "balance_checked_at", "last_synced_at", "last_sync_error"]
+    inlines = [ProviderRuleInline]
+    actions = ["test_connection"]
+
+    @admin.action(description="Test connection (read the upstream balance)")
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        for provider in queryset:
+            try:
+                balance = read_balance(provider)
+            except ProviderError as exc:
+                self.message_user(request, f"{provider.name}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{provider.name}: connected, balance {balance.amount} "
+                    f"{balance.currency}", messages.SUCCESS)
+
+    def save_formset(self, request: HttpRequest, form: forms.Form, formset: object,
+                     change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        reprice(form.instance.id)
+
+
+class CategoryRuleInline(admin.StackedInline):
+    model = PricingRule
+    fk_name = "category"
+    fields = ["percent", "fixed", "min_price", "rounding", "step", "ending", "allow_below_cost"]
+    extra = 0
+    max_num = 1
+    verbose_name = "category markup"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "provider", "position"]
+    list_filter = ["provider"]
+    search_fields = ["name"]
+    inlines = [CategoryRuleInline]
+
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets: list,
+                     change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        reprice(form.instance.provider_id)
+
+
+class SetMarkupForm(forms.Form):
+    percent = forms.DecimalField(max_digits=9, decimal_places=3)
+
+
+class PriceChangeInline(admin.TabularInline):
+    model = PriceChange
+    fields = ["old_rate", "new_rate", "changed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["id", "display_name", "provider", "upstream_id", "entity_type", "rate",
+                    "sell_price", "margin", "price_override", "enabled", "available", "stock"]
+    list_filter = ["provider", "entity_type", "enabled", "available", "auto_delivery"]
+    list_editable = ["enabled"]
+    search_fields = ["name", "custom_name", "upstream_id"]
+    list_select_related = ["provider"]
+    readonly_fields = ["provider", "upstream_id", "name", "upstream_description", "rate",
+                       "sell_price", "available", "synced_at", "stock"]
+    inlines = [PriceChangeInline]
+    actions = ["set_markup"]
+
+    @admin.display(description="margin")
+    def margin(self, service: Service) -> Decimal:
+        return service.margin
+
+    @admin.action(description="Set markup (a rule on each selected service)")
+    def set_markup(self, request: HttpRequest, queryset: QuerySet[Service]) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = SetMarkupForm(request.POST)
+            if form.is_valid():
+                percent = form.cleaned_data["percent"]
+                for service in queryset:
+                    PricingRule.objects.update_or_create(
+                        service=service, defaults={"percent": percent})
+                reprice()
+                self.message_user(request, f"Markup {percent}% set on {queryset.count()} "
+                                  "services.", messages.SUCCESS)
+                return None
+        else:
+            form = SetMarkupForm()
+        return render(request, "admin/provider/set_markup.html",
+                      {"form": form, "services": queryset, "opts": self.model._meta,
+                       "action": "set_markup"})
+
+    def save_model(self, request: HttpRequest, obj: Service, form: forms.Form,
+                   change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        reprice(obj.provider_id)
+
+
+@admin.register(PricingRule)
+class PricingRuleAdmin(admin.ModelAdmin):
+    list_display = ["scope", "percent", "fixed", "min_price", "rounding", "step", "ending",
+                    "allow_below_cost"]
+    raw_id_fields = ["service", "category"]
+
+    def save_model(self, request: HttpRequest, obj: PricingRule, form: forms.Form,
+                   change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        reprice()
+
+    def delete_model(self, request: HttpRequest, obj: PricingRule) -> None:
+        super().delete_model(request, obj)
+        reprice()
+
+
+@admin.register(PriceChange)
+class PriceChangeAdmin(admin.ModelAdmin):
+    list_display = ["service", "old_rate", "new_rate", "changed_at"]
+    list_select_related = ["service"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SmsCountry)
+class SmsCountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "provider", "enabled"]
+    list_editable = ["enabled"]
+    list_filter = ["provider"]
+
+
+@admin.register(SmsProject)
+class SmsProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "project_id", "provider", "enabled"]
+    list_editable = ["enabled"]
+    list_filter = ["provider"]
+    search_fields = ["name"]
+
+
+@admin.register(SmsPrice)
+class SmsPriceAdmin(admin.ModelAdmin):
+    list_display = ["project", "country", "cost", "sell_price", "available"]
+    list_filter = ["country", "available"]
+    list_select_related = ["project", "country"]

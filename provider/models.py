@@ -1,0 +1,249 @@
+"""Providers (upstream panels) and the catalog synced from them."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+
+from panel.crypto import EncryptedTextField
+from provider.client import ProviderClient
+
+MONEY = {"max_digits": 18, "decimal_places": 6}
+http_url = URLValidator(schemes=["http", "https"])
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    api_url = models.CharField("API URL", max_length=500, validators=[http_url])
+    api_key = EncryptedTextField("API key")
+    timeout = models.FloatField(default=20.0, validators=[MinValueValidator(0.1)],
+                                help_text="Seconds to wait for each upstream call.")
+    enabled = models.BooleanField(default=True)
+    currency = models.CharField(max_length=3, default="USD")
+    new_services_on_sale = models.BooleanField(
+        default=True, help_text="Put newly synced services on sale at once; "
+        "off: they wait, disabled, for an admin.")
+    multi_status = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether `status` takes `orders=1,2,...`; empty: detect at the next sync.")
+    balance = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
+    balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    balance_alert_below = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="Alert staff when the balance drops below this.")
+    balance_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_sync_error = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def client(self) -> ProviderClient:
+        """A client for this provider's API; the caller closes it."""
+        return ProviderClient(self.api_url, self.api_key, timeout=self.timeout)
+
+
+class Category(models.Model):
+    """A category, or a subcategory when `parent` is set. `name` is the upstream's canonical
+    (English) name, used as the key for filters."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="categories")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="subcategories")
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], condition=Q(parent=None),
+                                    name="category_unique_top"),
+            models.UniqueConstraint(fields=["provider", "parent", "name"],
+                                    name="category_unique_sub"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class EntityType(models.TextChoices):
+    SMM = "smm", "SMM service"
+    PRODUCT = "product", "Product"
+
+
+class PriceUnit(models.IntegerChoices):
+    PER_THOUSAND = 1000, "per 1,000"
+    PER_ITEM = 1, "per item"
+
+
+class Service(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
+    upstream_id = models.BigIntegerField()
+    name = models.CharField(max_length=300, help_text="The upstream's name, refreshed by sync.")
+    custom_name = models.CharField(max_length=300, blank=True,
+                                   help_text="Shown instead of the upstream's name; kept by sync.")
+    description = models.TextField(blank=True, help_text="Kept by sync.")
+    upstream_description = models.TextField(blank=True, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
+    subcategory = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="sub_services")
+    type = models.CharField(max_length=50, default="Default")
+    entity_type = models.CharField(max_length=10, choices=EntityType, default=EntityType.SMM)
+    price_unit = models.PositiveIntegerField(choices=PriceUnit, default=PriceUnit.PER_THOUSAND)
+    rate = models.DecimalField("cost", **MONEY, help_text="The upstream's rate per price unit.")
+    sell_price = models.DecimalField(**MONEY, default=Decimal(0),
+                                     help_text="Per price unit; follows the pricing rules.")
+    price_override = models.DecimalField(**MONEY, null=True, blank=True,
+                                         help_text="A fixed sell price per unit; kept by sync.")
+    min_quantity = models.PositiveIntegerField(default=1)
+    max_quantity = models.PositiveIntegerField(default=1)
+    refill = models.BooleanField(default=False)
+    cancel = models.BooleanField(default=False)
+    dripfeed = models.BooleanField(default=False)
+    stock = models.PositiveIntegerField(null=True, blank=True)
+    auto_delivery = models.BooleanField(default=True)
+    enabled = models.BooleanField(default=True, help_text="The admin's switch; kept by sync.")
+    available = models.BooleanField(default=True, editable=False,
+                                    help_text="Still listed by the upstream at the last sync.")
+    synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["category__position", "category__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "upstream_id"],
+                                    name="service_unique_upstream"),
+        ]
+        indexes = [models.Index(fields=["enabled", "available"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.custom_name or self.name
+
+    @property
+    def on_sale(self) -> bool:
+        return self.enabled and self.available
+
+    @property
+    def margin(self) -> Decimal:
+        return self.sell_price - self.rate
+
+
+class PriceChange(models.Model):
+    """An upstream rate change seen by sync."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="price_changes")
+    old_rate = models.DecimalField(**MONEY)
+    new_rate = models.DecimalField(**MONEY)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_rate} -> {self.new_rate}"
+
+
+class Rounding(models.TextChoices):
+    UP_TO_STEP = "step", "up to a multiple of the step"
+    ENDING = "ending", "up to the ending (e.g. .99)"
+
+
+class PricingRule(models.Model):
+    """A markup rule. Its scope is the most specific target set: a service, a category,
+    a provider, or none of them (the global default). The most specific rule wins."""
+
+    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="pricing_rules")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="pricing_rules")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="pricing_rules")
+    percent = models.DecimalField(max_digits=9, decimal_places=3, default=Decimal(0),
+                                  help_text="Markup on cost, in percent.")
+    fixed = models.DecimalField(**MONEY, default=Decimal(0),
+                                help_text="Added after the percentage, per price unit.")
+    min_price = models.DecimalField(**MONEY, null=True, blank=True,
+                                    help_text="Never sell below this per price unit.")
+    rounding = models.CharField(max_length=10, choices=Rounding, default=Rounding.UP_TO_STEP)
+    step = models.DecimalField(**MONEY, default=Decimal("0.0001"),
+                               help_text="Rounding step (with 'step'), e.g. 0.01.")
+    ending = models.DecimalField(**MONEY, default=Decimal("0.99"),
+                                 help_text="Fractional ending (with 'ending'), e.g. 0.99.")
+    allow_below_cost = models.BooleanField(
+        default=False, help_text="Allow a sell price under cost (a negative markup).")
+
+    class Meta:
+        constraints = [
+            # One rule per scope; NULLs are coalesced so the global default is unique too.
+            models.UniqueConstraint(Coalesce("provider", Value(0)), Coalesce("category", Value(0)),
+                                    Coalesce("service", Value(0)), name="rule_unique_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.percent}% + {self.fixed}"
+
+    @property
+    def scope(self) -> str:
+        if self.service_id:
+            return f"service {self.service}"
+        if self.category_id:
+            return f"category {self.category}"
+        if self.provider_id:
+            return f"provider {self.provider}"
+        return "global default"
+
+
+class SmsCountry(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sms_countries")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=100)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "SMS countries"
+        constraints = [models.UniqueConstraint(fields=["provider", "code"],
+                                               name="smscountry_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SmsProject(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sms_projects")
+    project_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=200)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["provider", "project_id"],
+                                               name="smsproject_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SmsPrice(models.Model):
+    """A project's price for one number in one country."""
+
+    project = models.ForeignKey(SmsProject, on_delete=models.CASCADE, related_name="prices")
+    country = models.ForeignKey(SmsCountry, on_delete=models.CASCADE, related_name="prices")
+    cost = models.DecimalField(**MONEY)
+    sell_price = models.DecimalField(**MONEY, default=Decimal(0))
+    available = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "country"],
+                                               name="smsprice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} in {self.country}: {self.sell_price}"

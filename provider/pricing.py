@@ -1,0 +1,111 @@
+"""Markup pricing: from an upstream cost to the panel's sell price, in Decimal only.
+
+Rules live at four levels and the most specific one wins: a service's own rule (or its
+fixed price override), its subcategory's or category's rule, its provider's, the global
+default. A rule adds a percentage and/or a fixed amount to the cost, lifts the result to a
+minimum price, then rounds up (to a step such as 0.01, or to an ending such as .99). The
+result is never below cost unless the rule explicitly allows it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+HUNDRED = Decimal(100)
+SMS_STEP = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Rule:
+    percent: Decimal = Decimal(0)
+    fixed: Decimal = Decimal(0)
+    min_price: Decimal | None = None
+    rounding: str = "step"  # "step" or "ending"
+    step: Decimal = Decimal("0.0001")
+    ending: Decimal = Decimal("0.99")
+    allow_below_cost: bool = False
+
+
+NO_MARKUP = Rule()
+
+
+def round_up_to_step(amount: Decimal, step: Decimal) -> Decimal:
+    """The smallest multiple of `step` that is >= `amount`."""
+    if step <= 0:
+        return amount
+    return (amount / step).to_integral_value(rounding=ROUND_CEILING) * step
+
+
+def round_up_to_ending(amount: Decimal, ending: Decimal) -> Decimal:
+    """The smallest number with fractional part `ending` (e.g. 0.99) that is >= `amount`."""
+    candidate = amount.to_integral_value(rounding=ROUND_FLOOR) + ending
+    return candidate if candidate >= amount else candidate + 1
+
+
+def sell_price(cost: Decimal, rule: Rule) -> Decimal:
+    """The sell price per price unit for an upstream `cost` under `rule`."""
+    price = cost * (1 + rule.percent / HUNDRED) + rule.fixed
+    if rule.min_price is not None:
+        price = max(price, rule.min_price)
+    if rule.rounding == "ending":
+        price = round_up_to_ending(price, rule.ending)
+    else:
+        price = round_up_to_step(price, rule.step)
+    if price < cost and not rule.allow_below_cost:
+        price = round_up_to_step(cost, rule.step)
+    return max(price, Decimal(0))
+
+
+def order_amount(unit_price: Decimal, quantity: int, price_unit: int) -> Decimal:
+    """What `quantity` costs at `unit_price` per `price_unit` items (1,000 for SMM rates),
+    rounded up to the ledger's precision so the shop never undercharges."""
+    return round_up_to_step(unit_price * quantity / price_unit, SMS_STEP)
+
+
+@dataclass
+class RuleBook:
+    """Every rule, indexed for lookups during a sync of thousands of services."""
+
+    global_rule: Rule = NO_MARKUP
+    by_provider: dict[int, Rule] = field(default_factory=dict)
+    by_category: dict[int, Rule] = field(default_factory=dict)
+    by_service: dict[int, Rule] = field(default_factory=dict)
+
+    def rule_for(
+        self,
+        *,
+        provider_id: int,
+        category_ids: Iterable[int | None] = (),
+        service_id: int | None = None,
+    ) -> Rule:
+        """The most specific rule: service, then categories (most specific first), then
+        provider, then global."""
+        if service_id is not None and service_id in self.by_service:
+            return self.by_service[service_id]
+        for category_id in category_ids:
+            if category_id is not None and category_id in self.by_category:
+                return self.by_category[category_id]
+        return self.by_provider.get(provider_id, self.global_rule)
+
+
+def service_sell_price(
+    book: RuleBook,
+    *,
+    cost: Decimal,
+    provider_id: int,
+    category_id: int | None,
+    subcategory_id: int | None = None,
+    service_id: int | None = None,
+    override: Decimal | None = None,
+) -> Decimal:
+    if override is not None:
+        return override
+    rule = book.rule_for(provider_id=provider_id, category_ids=(subcategory_id, category_id),
+                         service_id=service_id)
+    return sell_price(cost, rule)
+
+
+def sms_sell_price(book: RuleBook, *, cost: Decimal, provider_id: int) -> Decimal:
+    """SMS numbers are priced per number, kept to four decimal places."""
+    price = sell_price(cost, book.rule_for(provider_id=provider_id))
+    return round_up_to_step(price, SMS_STEP)

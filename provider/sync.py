@@ -1,0 +1,300 @@
+"""Catalog sync: an upstream's categories, services and SMS catalog into local models.
+
+A sync first fetches everything; any failure while fetching changes nothing. Then one
+transaction writes only what differs, in bulk, so an unchanged catalog writes no rows and
+the number of queries does not grow with the catalog. Local edits (custom name,
+description, the enabled switch, price overrides) are never touched. A service the
+upstream stops listing is marked unavailable, never deleted, and comes back when it returns.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from provider.client import (
+    ProviderClient,
+    ProviderError,
+    ProviderRejected,
+    UpstreamCategory,
+    UpstreamService,
+)
+from provider.client import (
+    SmsCountry as UpstreamSmsCountry,
+)
+from provider.client import (
+    SmsProject as UpstreamSmsProject,
+)
+from provider.models import (
+    Category,
+    EntityType,
+    PriceChange,
+    PriceUnit,
+    Provider,
+    Service,
+    SmsCountry,
+    SmsPrice,
+    SmsProject,
+)
+from provider.pricing import RuleBook, service_sell_price, sms_sell_price
+from provider.repricing import load_rulebook
+
+Progress = Callable[[str], None]
+
+# Fields sync owns; every other column (custom_name, description, enabled,
+# price_override, price_unit once set) belongs to the admin.
+SYNCED_FIELDS = (
+    "name", "upstream_description", "category_id", "subcategory_id", "type", "entity_type",
+    "rate", "sell_price", "min_quantity", "max_quantity", "refill", "cancel", "dripfeed",
+    "stock", "auto_delivery", "available",
+)
+BATCH = 2000
+
+
+class SyncFailed(Exception):
+    """The fetch failed; nothing was changed."""
+
+
+@dataclass
+class SyncSummary:
+    provider: str
+    created: int = 0
+    updated: int = 0
+    disabled: int = 0
+    restored: int = 0
+    unchanged: int = 0
+    price_changes: int = 0
+    categories_created: int = 0
+    sms_countries: int = 0
+    sms_prices: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"{self.provider}: {self.created} created, {self.updated} updated, "
+                f"{self.disabled} disabled, {self.restored} restored, {self.unchanged} "
+                f"unchanged, {self.price_changes} price changes; SMS: {self.sms_countries} "
+                f"countries, {self.sms_prices} prices")
+
+
+@dataclass
+class UpstreamCatalog:
+    categories: list[UpstreamCategory]
+    services: list[UpstreamService]
+    subcategory_of: dict[int, str]
+    sms_countries: list[UpstreamSmsCountry] | None
+    sms_projects: list[UpstreamSmsProject] | None
+
+
+def _unsupported(exc: ProviderRejected) -> bool:
+    # Standard SMM panels answer "Invalid action" for the HstockPlus extensions.
+    return "invalid action" in exc.message.lower()
+
+
+def _optional(fetch: Callable[[], list]) -> list | None:
+    try:
+        return fetch()
+    except ProviderRejected as exc:
+        if _unsupported(exc):
+            return None
+        raise
+
+
+def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog:
+    """Everything the sync needs, or ProviderError."""
+    categories = _optional(client.categories) or []
+    progress(f"  {len(categories)} categories")
+    services = client.all_services()
+    progress(f"  {len(services)} services")
+    subcategory_of: dict[int, str] = {}
+    # HstockPlus service rows carry no subcategory; the `subcategory` filter tells.
+    for category in categories:
+        for sub in category.subcategories:
+            for service in client.services(category=category.name, subcategory=sub).services:
+                subcategory_of[service.service_id] = sub
+    countries = _optional(client.sms_countries)
+    projects = _optional(client.sms_projects) if countries is not None else None
+    if countries is not None:
+        progress(f"  SMS: {len(countries)} countries, {len(projects or [])} project prices")
+    return UpstreamCatalog(categories, services, subcategory_of, countries, projects)
+
+
+def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> SyncSummary:
+    """Fetch and apply one provider's catalog. Raises SyncFailed (nothing changed)."""
+    progress(f"Syncing {provider.name} ({provider.api_url})")
+    client = provider.client()
+    try:
+        catalog = fetch_catalog(client, progress)
+        multi_status = (client.supports_multi_status()
+                        if provider.multi_status is None else provider.multi_status)
+    except ProviderError as exc:
+        Provider.objects.filter(pk=provider.pk).update(last_sync_error=str(exc))
+        raise SyncFailed(f"{provider.name}: fetch failed, nothing changed: {exc}") from exc
+    finally:
+        client.close()
+    summary = apply_catalog(provider, catalog, progress)
+    Provider.objects.filter(pk=provider.pk).update(
+        last_synced_at=timezone.now(), last_sync_error="", multi_status=multi_status)
+    progress(str(summary))
+    return summary
+
+
+@transaction.atomic
+def apply_catalog(provider: Provider, catalog: UpstreamCatalog,
+                  progress: Progress = lambda _: None) -> SyncSummary:
+    summary = SyncSummary(provider.name)
+    categories = _sync_categories(provider, catalog, summary)
+    _sync_services(provider, catalog, categories, load_rulebook(), summary, progress)
+    if catalog.sms_countries is not None:
+        _sync_sms(provider, catalog, load_rulebook(), summary)
+    return summary
+
+
+def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
+                     summary: SyncSummary) -> dict[tuple[str, str], Category]:
+    """Categories keyed by (top name, sub name or "")."""
+    wanted: list[tuple[str, str]] = []
+    for category in catalog.categories:
+        wanted.append((category.name, ""))
+        wanted.extend((category.name, sub) for sub in category.subcategories)
+    for service in catalog.services:
+        wanted.append((service.category, ""))
+        if sub := catalog.subcategory_of.get(service.service_id):
+            wanted.append((service.category, sub))
+    existing = {
+        (row.parent.name if row.parent_id else row.name, row.name if row.parent_id else ""): row
+        for row in Category.objects.filter(provider=provider).select_related("parent")
+    }
+    order = {key: index for index, key in enumerate(dict.fromkeys(wanted))}
+    tops = [Category(provider=provider, name=top, position=order[(top, sub)])
+            for top, sub in order if not sub and (top, sub) not in existing]
+    for row in Category.objects.bulk_create(tops):
+        existing[(row.name, "")] = row
+    subs = [Category(provider=provider, parent=existing[(top, "")], name=sub,
+                     position=order[(top, sub)])
+            for top, sub in order if sub and (top, sub) not in existing]
+    for row in Category.objects.bulk_create(subs):
+        existing[(row.parent.name, row.name)] = row
+    summary.categories_created = len(tops) + len(subs)
+    return existing
+
+
+def _synced_values(provider: Provider, upstream: UpstreamService, category: Category,
+                   subcategory: Category | None, book: RuleBook, service_id: int | None,
+                   override: Decimal | None) -> dict:
+    return {
+        "name": upstream.name[:300],
+        "upstream_description": upstream.description,
+        "category_id": category.id,
+        "subcategory_id": subcategory.id if subcategory else None,
+        "type": upstream.type[:50],
+        "entity_type": EntityType.PRODUCT if upstream.entity_type == "product"
+        else EntityType.SMM,
+        "rate": upstream.rate,
+        "sell_price": service_sell_price(
+            book, cost=upstream.rate, provider_id=provider.id, category_id=category.id,
+            subcategory_id=subcategory.id if subcategory else None, service_id=service_id,
+            override=override),
+        "min_quantity": upstream.min,
+        "max_quantity": upstream.max,
+        "refill": upstream.refill,
+        "cancel": upstream.cancel,
+        "dripfeed": upstream.dripfeed,
+        "stock": upstream.stock,
+        "auto_delivery": upstream.auto_delivery,
+        "available": True,
+    }
+
+
+def _sync_services(provider: Provider, catalog: UpstreamCatalog,
+                   categories: dict[tuple[str, str], Category], book: RuleBook,
+                   summary: SyncSummary, progress: Progress) -> None:
+    existing = {row["upstream_id"]: row for row in Service.objects.filter(provider=provider)
+                .values("id", "upstream_id", "price_override", *SYNCED_FIELDS)}
+    now = timezone.now()
+    to_create: list[Service] = []
+    to_update: list[Service] = []
+    price_changes: list[PriceChange] = []
+    seen: set[int] = set()
+    for upstream in catalog.services:
+        if upstream.service_id in seen:
+            continue
+        seen.add(upstream.service_id)
+        category = categories[(upstream.category, "")]
+        sub_name = catalog.subcategory_of.get(upstream.service_id)
+        subcategory = categories[(upstream.category, sub_name)] if sub_name else None
+        row = existing.get(upstream.service_id)
+        values = _synced_values(provider, upstream, category, subcategory, book,
+                                row["id"] if row else None,
+                                row["price_override"] if row else None)
+        if row is None:
+            to_create.append(Service(
+                provider=provider, upstream_id=upstream.service_id, synced_at=now,
+                enabled=provider.new_services_on_sale, description=upstream.description,
+                price_unit=PriceUnit.PER_ITEM if upstream.entity_type == "product"
+                else PriceUnit.PER_THOUSAND, **values))
+            continue
+        changed = {name: value for name, value in values.items() if row[name] != value}
+        if not changed:
+            summary.unchanged += 1
+            continue
+        if "rate" in changed:
+            price_changes.append(PriceChange(service_id=row["id"], old_rate=row["rate"],
+                                             new_rate=upstream.rate))
+        if not row["available"]:
+            summary.restored += 1
+        else:
+            summary.updated += 1
+        to_update.append(Service(id=row["id"], synced_at=now, **values))
+    Service.objects.bulk_create(to_create, batch_size=BATCH)
+    summary.created = len(to_create)
+    Service.objects.bulk_update(to_update, [*SYNCED_FIELDS, "synced_at"], batch_size=BATCH)
+    PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
+    summary.price_changes = len(price_changes)
+    gone = [row["id"] for upstream_id, row in existing.items()
+            if upstream_id not in seen and row["available"]]
+    if gone:
+        Service.objects.filter(id__in=gone).update(available=False, synced_at=now)
+    summary.disabled = len(gone)
+    progress(f"  services written: {summary.created} new, {len(to_update)} changed, "
+             f"{summary.disabled} gone")
+
+
+def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,
+              summary: SyncSummary) -> None:
+    countries = {row.code: row for row in SmsCountry.objects.filter(provider=provider)}
+    names = {c.code: c.name for c in catalog.sms_countries or []}
+    for project in catalog.sms_projects or []:
+        names.setdefault(project.country_id, project.country_title)
+    new_countries = [SmsCountry(provider=provider, code=code, name=name)
+                     for code, name in names.items() if code not in countries]
+    for row in SmsCountry.objects.bulk_create(new_countries):
+        countries[row.code] = row
+    projects = {row.project_id: row for row in SmsProject.objects.filter(provider=provider)}
+    new_projects = {p.project_id: SmsProject(provider=provider, project_id=p.project_id,
+                                             name=p.name)
+                    for p in catalog.sms_projects or [] if p.project_id not in projects}
+    for row in SmsProject.objects.bulk_create(new_projects.values()):
+        projects[row.project_id] = row
+    prices = {(row.project_id, row.country_id): row
+              for row in SmsPrice.objects.filter(project__provider=provider)}
+    to_create, to_update, seen = [], [], set()
+    for offer in catalog.sms_projects or []:
+        project, country = projects[offer.project_id], countries[offer.country_id]
+        key = (project.id, country.id)
+        seen.add(key)
+        sell = sms_sell_price(book, cost=offer.price, provider_id=provider.id)
+        row = prices.get(key)
+        if row is None:
+            to_create.append(SmsPrice(project=project, country=country, cost=offer.price,
+                                      sell_price=sell))
+        elif (row.cost, row.sell_price, row.available) != (offer.price, sell, True):
+            row.cost, row.sell_price, row.available = offer.price, sell, True
+            to_update.append(row)
+    SmsPrice.objects.bulk_create(to_create)
+    SmsPrice.objects.bulk_update(to_update, ["cost", "sell_price", "available"])
+    gone = [row.id for key, row in prices.items() if key not in seen and row.available]
+    SmsPrice.objects.filter(id__in=gone).update(available=False)
+    summary.sms_countries = len(countries)
+    summary.sms_prices = len(seen)
