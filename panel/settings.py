@@ -126,7 +126,13 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env.str("EMAIL_BACKEND",
+                           default="django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {},
+    },
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="panel@localhost")
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=[])
 

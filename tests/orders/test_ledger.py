@@ -1,0 +1,65 @@
+"""The wallet and its ledger: every change is an entry, the balance is their sum and is
+never negative."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from orders.ledger import InsufficientFunds, credit, debit, top_up, wallet_for
+from orders.models import EntryKind, LedgerEntry, Wallet
+from panel.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice() -> User:
+    return User.objects.create_user(email="alice@example.com", password="x")
+
+
+def assert_balance_is_sum_of_entries(user: User) -> None:
+    wallet = Wallet.objects.get(user=user)
+    total = wallet.entries.aggregate(total=Sum("amount"))["total"] or D(0)
+    assert wallet.balance == total
+
+
+def test_top_up_and_debit_write_entries(alice):
+    top_up(alice, D("10.00"), reason="manual")
+    entry = debit(alice, D("2.5"), reason="order 1")
+    assert entry.kind == EntryKind.CHARGE
+    assert entry.amount == D("-2.5")
+    assert entry.balance_after == D("7.5")
+    assert wallet_for(alice).balance == D("7.5")
+    assert_balance_is_sum_of_entries(alice)
+
+
+def test_debit_beyond_balance_changes_nothing(alice):
+    top_up(alice, D("1.00"))
+    with pytest.raises(InsufficientFunds):
+        debit(alice, D("1.0001"), reason="too much")
+    assert wallet_for(alice).balance == D("1.00")
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_amounts_must_be_positive(alice):
+    with pytest.raises(ValueError):
+        credit(alice, D(0), reason="nothing")
+    with pytest.raises(ValueError):
+        debit(alice, D("-1"), reason="negative")
+
+
+def test_database_refuses_a_negative_balance(alice):
+    wallet = wallet_for(alice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Wallet.objects.filter(pk=wallet.pk).update(balance=D("-0.01"))
+
+
+def test_adjustment_records_who_and_why(alice):
+    admin = User.objects.create_superuser(email="root@example.com", password="x")
+    top_up(alice, D(5))
+    entry = debit(alice, D(1), kind=EntryKind.ADJUSTMENT, reason="goodwill reversal",
+                  actor=admin)
+    assert (entry.created_by, entry.reason, entry.amount) == (admin, "goodwill reversal", D(-1))
+    assert_balance_is_sum_of_entries(alice)

@@ -1,0 +1,53 @@
+"""Docker cannot run here, so the compose file and the Dockerfile are read instead."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_production_services():
+    services = compose()["services"]
+    assert {"web", "worker", "beat", "postgres", "redis", "migrate"} <= set(services)
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert services["worker"]["command"][:3] == ["celery", "-A", "panel"]
+    assert "beat" in services["beat"]["command"]
+
+
+def test_compose_waits_for_healthy_dependencies_and_migrations():
+    services = compose()["services"]
+    for name in ("postgres", "redis", "web"):
+        assert "healthcheck" in services[name], name
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_points_the_panel_at_postgres_and_redis():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["CELERY_BROKER_URL"].startswith("redis://")
+        assert env["CACHE_URL"].startswith("redis://")
+
+
+def test_workers_can_scale():
+    worker = compose()["services"]["worker"]
+    assert "container_name" not in worker and "ports" not in worker
+
+
+def test_dockerfile_builds_the_panel():
+    text = (ROOT / "Dockerfile").read_text()
+    assert text.startswith("FROM python:3.1")
+    assert "collectstatic" in text
+    assert "gunicorn" in text
+    for folder in ("panel", "provider", "orders", "templates", "static"):
+        assert f"COPY {folder} {folder}" in text
