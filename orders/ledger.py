@@ -6,10 +6,10 @@ a balance below zero; the check constraint on `Wallet.balance` is the last line 
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from orders.models import EntryKind, LedgerEntry, Wallet
+from orders.models import EntryKind, LedgerEntry, Order, Wallet
 from panel.models import User
 
 
@@ -58,3 +58,23 @@ def debit(user: User, amount: Decimal, *, kind: str = EntryKind.CHARGE, reason: 
 def top_up(user: User, amount: Decimal, *, reason: str = "Top-up",
            actor: User | None = None) -> LedgerEntry:
     return credit(user, amount, kind=EntryKind.TOP_UP, reason=reason, actor=actor)
+
+
+def refund_order(order_id: int, amount: Decimal, *, reason: str,
+                 actor: User | None = None) -> LedgerEntry | None:
+    """Give back `amount` of an order's charge, once per order: a second attempt, even a
+    concurrent one, finds the unique refund entry and returns None."""
+    if amount <= 0:
+        return None
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.refunded > 0:
+                return None
+            amount = min(amount, order.charge)
+            entry = credit(order.user, amount, kind=EntryKind.REFUND, reason=reason,
+                           actor=actor, order=order)
+            Order.objects.filter(pk=order_id).update(refunded=amount)
+            return entry
+    except IntegrityError:
+        return None

@@ -1,4 +1,4 @@
-"""Customer wallets and the append-only ledger behind them."""
+"""Customer wallets, the append-only ledger, and orders."""
 
 from decimal import Decimal
 
@@ -6,7 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from orders.states import State
+from panel.crypto import EncryptedTextField
+
 MONEY = {"max_digits": 18, "decimal_places": 4}
+RATE = {"max_digits": 18, "decimal_places": 6}
 
 
 class Wallet(models.Model):
@@ -26,6 +30,111 @@ class Wallet(models.Model):
         return f"{self.user}: {self.balance}"
 
 
+class Kind(models.TextChoices):
+    SMM = "smm", "SMM service"
+    PRODUCT = "product", "Product"
+    SMS = "sms", "SMS number"
+
+
+class Order(models.Model):
+    """One order (or one rented SMS number), its money and its upstream mirror."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="orders")
+    provider = models.ForeignKey("provider.Provider", on_delete=models.PROTECT,
+                                 related_name="orders")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SMM)
+    service = models.ForeignKey("provider.Service", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="orders")
+    link = models.CharField(max_length=2000, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(**RATE, help_text="Sell price per price unit, at order time.")
+    price_unit = models.PositiveIntegerField(default=1000)
+    charge = models.DecimalField(**MONEY, help_text="What the customer paid.")
+    refunded = models.DecimalField(**MONEY, default=Decimal(0))
+    state = models.CharField(max_length=20, choices=State, default=State.QUEUED, db_index=True)
+    auto_delivery = models.BooleanField(default=True)
+
+    upstream_id = models.BigIntegerField(null=True, blank=True)
+    upstream_status = models.CharField(max_length=50, blank=True)
+    status_unknown = models.BooleanField(default=False, help_text="The upstream sent a status "
+                                         "this panel does not know: a person should look.")
+    start_count = models.BigIntegerField(null=True, blank=True)
+    remains = models.BigIntegerField(null=True, blank=True)
+    upstream_charge = models.DecimalField(**RATE, null=True, blank=True)
+    upstream_currency = models.CharField(max_length=3, blank=True)
+    accounts = EncryptedTextField(blank=True, default="", help_text="Delivered credentials, "
+                                  "one per line.")
+    error = models.TextField(blank=True, help_text="What went wrong, for staff.")
+
+    # SMS numbers
+    sms_project = models.ForeignKey("provider.SmsProject", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="orders")
+    sms_country = models.ForeignKey("provider.SmsCountry", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="orders")
+    batch = models.UUIDField(null=True, blank=True, db_index=True,
+                             help_text="Numbers rented in one upstream call.")
+    phone = models.CharField(max_length=40, blank=True)
+    sms_code = models.CharField(max_length=40, blank=True)
+    sms_text = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_check_at"]),
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["user", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(charge__gte=0), name="order_charge_not_negative"),
+            models.CheckConstraint(condition=Q(refunded__lte=models.F("charge")),
+                                   name="order_refund_within_charge"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def account_list(self) -> list[str]:
+        return [line for line in self.accounts.splitlines() if line]
+
+    @property
+    def margin(self) -> Decimal | None:
+        if self.upstream_charge is None:
+            return None
+        return self.charge - self.refunded - self.upstream_charge
+
+
+class OrderEvent(models.Model):
+    """The order's history: every state change and staff action, with who and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=50)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} -> {self.to_state}"
+
+
 class EntryKind(models.TextChoices):
     TOP_UP = "top_up", "Top-up"
     CHARGE = "charge", "Charge"
@@ -38,6 +147,8 @@ class LedgerEntry(models.Model):
     kind = models.CharField(max_length=12, choices=EntryKind)
     amount = models.DecimalField(**MONEY, help_text="Positive adds to the balance.")
     balance_after = models.DecimalField(**MONEY)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="ledger_entries")
     reason = models.CharField(max_length=300)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -53,6 +164,9 @@ class LedgerEntry(models.Model):
                 | Q(kind__in=["top_up", "refund"], amount__gt=0)
                 | Q(kind="adjustment"),
                 name="ledger_sign_matches_kind"),
+            # One refund per order, whatever races: the database has the last word.
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="refund"),
+                                    name="ledger_one_refund_per_order"),
         ]
 
     def __str__(self) -> str:

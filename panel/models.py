@@ -33,3 +33,14 @@ class User(AbstractUser):
         # The e-mail is the login; `username` mirrors it for Django's admin and forms.
         self.username = self.email
         super().save(*args, **kwargs)
+
+
+class Lock(models.Model):
+    """A named lock shared by every process (web, workers, beat) through the database."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    holder = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -190,6 +190,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provider.tasks.sync_all_catalogs",
         "schedule": timedelta(seconds=CATALOG_SYNC_INTERVAL),
     },
+    "forward-waiting-orders": {
+        "task": "orders.tasks.forward_waiting_orders",
+        "schedule": timedelta(seconds=env.int("FORWARD_SWEEP_INTERVAL", default=30)),
+    },
+    "poll-orders": {
+        "task": "orders.tasks.poll_orders",
+        "schedule": timedelta(seconds=env.int("ORDER_POLL_INTERVAL", default=10)),
+    },
     "check-provider-balances": {
         "task": "provider.tasks.check_provider_balances",
         "schedule": timedelta(seconds=BALANCE_CHECK_INTERVAL),
@@ -199,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Panel ------------------------------------------------------------------------------
 PROVIDER_DEFAULT_TIMEOUT = env.float("PROVIDER_DEFAULT_TIMEOUT", default=20.0)
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+# An order still `sending` after this many seconds lost its worker: it goes to review.
+ORDER_SEND_TIMEOUT = env.int("ORDER_SEND_TIMEOUT", default=300)
+# Seconds before an order held for provider funds is offered to the upstream again.
+PROVIDER_FUNDS_RETRY = env.int("PROVIDER_FUNDS_RETRY", default=600)
 
 LOGGING = {
     "version": 1,

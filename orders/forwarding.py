@@ -1,0 +1,155 @@
+"""Sending orders upstream, exactly once.
+
+A worker first claims an order (queued -> sending, a conditional update), so two workers
+never send the same one. How `sending` ends depends on what the client saw (DESIGN.md):
+an order id -> placed; an `error` body -> rejected and refunded, or provider_funds for
+"Insufficient balance"; nothing sent -> queued again with backoff; anything else -> review,
+money held, never re-sent by a machine. An order left in `sending` past the send timeout
+(its worker died) goes to review too: its request may have reached the upstream.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import timezone
+
+from orders.ledger import refund_order
+from orders.models import Kind, Order
+from orders.states import State
+from orders.transitions import move
+from provider.client import (
+    OutcomeUnknown,
+    ProviderError,
+    ProviderRejected,
+    ProviderUnavailable,
+    is_insufficient_balance,
+)
+from provider.models import Provider
+from provider.providers import staff_emails
+
+log = logging.getLogger(__name__)
+
+
+def send_timeout() -> timedelta:
+    """How long an order may stay `sending` before its worker is presumed dead."""
+    return timedelta(seconds=settings.ORDER_SEND_TIMEOUT)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff for an upstream that could not be reached: 30 s, 1, 2, 4 ... up to 30 min."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def claim(order_id: int) -> bool:
+    return move(order_id, State.SENDING, expected=[State.QUEUED], action="claimed",
+                claimed_at=timezone.now())
+
+
+def forward_one(order_id: int) -> str | None:
+    """Send one queued order. Returns the state it ended in, or None if it was not ours
+    to send (already claimed, or no longer queued)."""
+    if not claim(order_id):
+        return None
+    order = Order.objects.select_related("provider", "service").get(pk=order_id)
+    client = order.provider.client()
+    try:
+        upstream_id = client.add(service_id=order.service.upstream_id,
+                                 quantity=order.quantity, link=order.link)
+    except ProviderError as exc:
+        return _failed(order, exc)
+    finally:
+        client.close()
+    move(order.pk, State.PLACED, expected=[State.SENDING], action="placed",
+         note=f"upstream order {upstream_id}", upstream_id=upstream_id,
+         placed_at=timezone.now(), next_check_at=timezone.now(), error="")
+    return State.PLACED
+
+
+def _failed(order: Order, exc: ProviderError) -> str:
+    now = timezone.now()
+    if isinstance(exc, ProviderRejected) and is_insufficient_balance(exc):
+        move(order.pk, State.PROVIDER_FUNDS, expected=[State.SENDING], note=str(exc),
+             error=exc.message, next_attempt_at=now + timedelta(
+                 seconds=settings.PROVIDER_FUNDS_RETRY))
+        _alert_provider_funds(order.provider)
+        return State.PROVIDER_FUNDS
+    if isinstance(exc, ProviderRejected):
+        reject(order.pk, reason=exc.message, expected=[State.SENDING])
+        return State.REJECTED
+    if isinstance(exc, ProviderUnavailable):
+        move(order.pk, State.QUEUED, expected=[State.SENDING], action="retry later",
+             note=str(exc), error=str(exc), next_attempt_at=now + retry_delay(order.attempts + 1),
+             attempts=order.attempts + 1, claimed_at=None)
+        return State.QUEUED
+    assert isinstance(exc, OutcomeUnknown)
+    to_review(order.pk, reason=f"outcome unknown: {exc}", expected=[State.SENDING])
+    return State.REVIEW
+
+
+def reject(order_id: int, *, reason: str, expected: list[str], actor: object = None) -> bool:
+    """Fail the order and give all its money back (once)."""
+    if not move(order_id, State.REJECTED, expected=expected, note=reason, error=reason,
+                actor=actor, finished_at=timezone.now()):
+        return False
+    order = Order.objects.get(pk=order_id)
+    refund_order(order_id, order.charge, reason=f"Order #{order_id} refused: {reason}"[:300],
+                 actor=actor)
+    return True
+
+
+def to_review(order_id: int, *, reason: str, expected: list[str]) -> bool:
+    moved = move(order_id, State.REVIEW, expected=expected, note=reason, error=reason)
+    if moved:
+        log.warning("order %s needs review: %s", order_id, reason)
+    return moved
+
+
+def _alert_provider_funds(provider: Provider) -> None:
+    send_mail(subject=f"[panel] {provider.name} is out of funds: orders are waiting",
+              message=f"{provider.name} answered 'Insufficient balance'. Orders wait in "
+              "'provider funds' and are sent again once the account is topped up.",
+              from_email=None, recipient_list=staff_emails() or ["root@localhost"],
+              fail_silently=True)
+
+
+def sweep_stale_sending() -> int:
+    """Orders whose worker died mid-send go to review, never back to the queue."""
+    cutoff = timezone.now() - send_timeout()
+    stale = Order.objects.filter(state=State.SENDING, claimed_at__lt=cutoff).exclude(
+        kind=Kind.SMS).values_list("pk", flat=True)
+    return sum(to_review(pk, reason="worker lost while sending; the upstream may have the "
+                         "order", expected=[State.SENDING]) for pk in list(stale))
+
+
+def release_provider_funds() -> int:
+    """Orders held for provider funds go back to the queue after a pause; if the provider
+    is still short, the upstream refuses again (no order is created) and they wait again."""
+    now = timezone.now()
+    due = Order.objects.filter(state=State.PROVIDER_FUNDS, next_attempt_at__lte=now)
+    return sum(move(pk, State.QUEUED, expected=[State.PROVIDER_FUNDS], action="funds retry",
+                    next_attempt_at=None) for pk in list(due.values_list("pk", flat=True)))
+
+
+def waiting_orders(*, ignore_backoff: bool) -> list[int]:
+    """Queued SMM and product orders, oldest first."""
+    queued = Order.objects.filter(state=State.QUEUED).exclude(kind=Kind.SMS)
+    if not ignore_backoff:
+        queued = queued.filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=timezone.now()))
+    return list(queued.order_by("created_at", "pk").values_list("pk", flat=True))
+
+
+def forward_waiting(*, ignore_backoff: bool = False) -> dict[str, int]:
+    """One pass: sweep dead sends into review, then send every order waiting to go.
+    Orders in review are never sent by it."""
+    counts: dict[str, int] = {"review (stale)": sweep_stale_sending()}
+    if ignore_backoff:
+        Order.objects.filter(state=State.PROVIDER_FUNDS).update(next_attempt_at=timezone.now())
+    counts["funds retry"] = release_provider_funds()
+    for order_id in waiting_orders(ignore_backoff=ignore_backoff):
+        outcome = forward_one(order_id)
+        if outcome:
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

@@ -1,0 +1,248 @@
+"""Tracking placed orders by polling the upstream, and settling them once.
+
+Only active orders are polled, least recently checked first, each at an interval that grows
+with its age. Calls go out in batches (multi-status where the provider has it) over a
+bounded thread pool; results are applied here, in the caller's thread, where the database
+is. Settling (Completed, Partial, Canceled) happens under a row lock and refunds once.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from orders.ledger import refund_order
+from orders.models import Kind, Order
+from orders.states import State
+from orders.transitions import move
+from provider.client import OrderStatus, ProviderClient, ProviderError
+from provider.models import Provider
+
+log = logging.getLogger(__name__)
+
+STILL_ACTIVE = {"pending", "in progress", "processing", "inprogress", "in_progress"}
+FINAL_STATES = {"completed": State.COMPLETED, "partial": State.PARTIAL,
+                "canceled": State.CANCELED, "cancelled": State.CANCELED}
+MULTI_STATUS_CHUNK = 100
+POLL_CONCURRENCY = 8
+LEDGER_STEP = Decimal("0.0001")
+
+Fetch = Callable[[], dict[int, OrderStatus | ProviderError]]
+
+
+def check_interval(age: timedelta) -> timedelta:
+    """Young orders change fast and are checked often; old ones rarely."""
+    if age < timedelta(minutes=10):
+        return timedelta(seconds=20)
+    if age < timedelta(hours=1):
+        return timedelta(minutes=2)
+    if age < timedelta(days=1):
+        return timedelta(minutes=15)
+    return timedelta(hours=1)
+
+
+def refund_for_remains(order: Order, remains: int) -> Decimal:
+    """The undelivered part at the unit price the customer paid, never above the charge."""
+    amount = (order.unit_price * remains / order.price_unit).quantize(
+        LEDGER_STEP, rounding=ROUND_FLOOR)
+    return min(max(amount, Decimal(0)), order.charge)
+
+
+@dataclass
+class PollSummary:
+    checked: int = 0
+    changed: int = 0
+    settled: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    unknown: int = 0
+    calls: int = 0
+
+    def __str__(self) -> str:
+        settled = ", ".join(f"{n} {s}" for s, n in sorted(self.settled.items())) or "none"
+        return (f"{self.checked} checked in {self.calls} upstream calls, {self.changed} "
+                f"changed, settled: {settled}, {self.unknown} unknown statuses, "
+                f"{self.errors} errors")
+
+
+def _merged_accounts(current: str, delivered: Iterable[str]) -> str:
+    lines = [line for line in current.splitlines() if line]
+    seen = set(lines)
+    lines += [a for a in delivered if a and a not in seen and not seen.add(a)]
+    return "\n".join(lines)
+
+
+def _status_fields(order: Order, status: OrderStatus, now: datetime) -> dict:
+    fields = {
+        "upstream_status": status.status[:50],
+        "last_checked_at": now,
+        "next_check_at": now + check_interval(now - (order.placed_at or order.created_at)),
+        "status_unknown": _classify(status.status) is None,
+    }
+    if status.start_count is not None:
+        fields["start_count"] = status.start_count
+    if status.remains is not None:
+        fields["remains"] = status.remains
+    if status.charge is not None:
+        fields["upstream_charge"] = status.charge
+    if status.currency:
+        fields["upstream_currency"] = status.currency[:3]
+    if status.accounts:
+        fields["accounts"] = _merged_accounts(order.accounts, status.accounts)
+    return fields
+
+
+def _classify(raw: str) -> str | None:
+    """PLACED for work in progress, a final state, or None for a word we do not know."""
+    word = raw.strip().lower()
+    if word in STILL_ACTIVE:
+        return State.PLACED
+    return FINAL_STATES.get(word)
+
+
+def apply_status(order_id: int, status: OrderStatus) -> str:
+    """Record what the upstream says about one order and settle it when final.
+    Returns the order's state afterwards."""
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.state != State.PLACED:
+            return order.state
+        fields = _status_fields(order, status, now)
+        Order.objects.filter(pk=order_id).update(**fields)
+        target = _classify(status.status)
+        if fields["status_unknown"]:
+            log.warning("order %s: unknown upstream status %r kept for staff", order_id,
+                        status.status)
+        if target in (None, State.PLACED):
+            return State.PLACED
+        for name, value in fields.items():
+            setattr(order, name, value)
+        settle(order, target, note=f"upstream: {status.status}")
+        return target
+
+
+def settle(order: Order, target: str, *, note: str = "", actor: object = None) -> bool:
+    """Move a placed order to its final state and refund what was not delivered."""
+    if not move(order.pk, target, expected=[State.PLACED], note=note, actor=actor,
+                finished_at=timezone.now(), next_check_at=None):
+        return False
+    if target == State.CANCELED:
+        refund_order(order.pk, order.charge, reason=f"Order #{order.pk} canceled",
+                     actor=actor)
+    elif target == State.PARTIAL:
+        remains = order.remains
+        if remains is None and order.kind == Kind.PRODUCT:
+            remains = order.quantity - len(order.account_list)
+        if remains is None:
+            Order.objects.filter(pk=order.pk).update(status_unknown=True)
+            log.warning("order %s partial without remains: staff must refund", order.pk)
+        else:
+            refund_order(order.pk, refund_for_remains(order, remains),
+                         reason=f"Order #{order.pk} partial: {remains} not delivered",
+                         actor=actor)
+    return True
+
+
+# --- polling ---------------------------------------------------------------------------
+
+def due_orders(*, everything: bool, now: datetime | None = None,
+               limit: int | None = None) -> list[Order]:
+    now = now or timezone.now()
+    orders = (Order.objects.filter(state=State.PLACED, upstream_id__isnull=False)
+              .exclude(kind=Kind.SMS)
+              .only("id", "provider_id", "upstream_id", "accounts", "kind", "placed_at",
+                    "created_at", "upstream_status", "start_count", "remains",
+                    "upstream_charge"))
+    if not everything:
+        orders = orders.filter(next_check_at__lte=now)
+    orders = orders.order_by(F("last_checked_at").asc(nulls_first=True), "pk")
+    return list(orders[:limit] if limit else orders)
+
+
+def _fetchers(client: ProviderClient, upstream_ids: list[int], multi: bool) -> list[Fetch]:
+    if multi:
+        chunks = [upstream_ids[i:i + MULTI_STATUS_CHUNK]
+                  for i in range(0, len(upstream_ids), MULTI_STATUS_CHUNK)]
+        return [lambda chunk=chunk: _fetch_many(client, chunk) for chunk in chunks]
+    return [lambda uid=uid: _fetch_one(client, uid) for uid in upstream_ids]
+
+
+def _fetch_many(client: ProviderClient, ids: list[int]) -> dict:
+    try:
+        return dict(client.statuses(ids))
+    except ProviderError as exc:
+        return dict.fromkeys(ids, exc)
+
+
+def _fetch_one(client: ProviderClient, upstream_id: int) -> dict:
+    try:
+        return {upstream_id: client.status(upstream_id)}
+    except ProviderError as exc:
+        return {upstream_id: exc}
+
+
+def _unchanged(order: Order, status: OrderStatus) -> bool:
+    return (_classify(status.status) == State.PLACED and not status.accounts
+            and (order.upstream_status, order.start_count, order.remains)
+            == (status.status, status.start_count, status.remains)
+            and (status.charge is None or order.upstream_charge == status.charge))
+
+
+def poll(*, everything: bool = False, limit: int | None = None,
+         concurrency: int = POLL_CONCURRENCY,
+         progress: Callable[[str], None] = lambda _: None) -> PollSummary:
+    """One polling pass. `everything` ignores the schedule (the operator's refresh)."""
+    summary = PollSummary()
+    by_provider: dict[int, list[Order]] = defaultdict(list)
+    for order in due_orders(everything=everything, limit=limit):
+        by_provider[order.provider_id].append(order)
+    for provider in Provider.objects.filter(pk__in=by_provider):
+        _poll_provider(provider, by_provider[provider.pk], concurrency, summary, progress)
+    return summary
+
+
+def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
+                   summary: PollSummary, progress: Callable[[str], None]) -> None:
+    by_upstream = {o.upstream_id: o for o in orders}
+    client = provider.client()
+    fetchers = _fetchers(client, list(by_upstream), bool(provider.multi_status))
+    summary.calls += len(fetchers)
+    progress(f"{provider.name}: {len(orders)} orders in {len(fetchers)} calls")
+    now = timezone.now()
+    quiet: list[Order] = []
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            for results in pool.map(lambda fetch: fetch(), fetchers):
+                for upstream_id, result in results.items():
+                    order = by_upstream.get(upstream_id)
+                    if order is not None:
+                        _apply_result(order, result, now, summary, quiet)
+    finally:
+        client.close()
+    Order.objects.bulk_update(quiet, ["last_checked_at", "next_check_at"], batch_size=1000)
+
+
+def _apply_result(order: Order, result: OrderStatus | ProviderError, now: datetime,
+                  summary: PollSummary, quiet: list[Order]) -> None:
+    summary.checked += 1
+    if isinstance(result, ProviderError) or _unchanged(order, result):
+        if isinstance(result, ProviderError):
+            summary.errors += 1
+            log.info("status of order %s unavailable: %s", order.pk, result)
+        order.last_checked_at = now
+        order.next_check_at = now + check_interval(now - (order.placed_at or order.created_at))
+        quiet.append(order)
+        return
+    summary.changed += 1
+    state = apply_status(order.pk, result)
+    if _classify(result.status) is None:
+        summary.unknown += 1
+    if state != State.PLACED:
+        summary.settled[state] = summary.settled.get(state, 0) + 1
