@@ -108,11 +108,13 @@ def to_review(order_id: int, *, reason: str, expected: list[str]) -> bool:
 
 
 def _alert_provider_funds(provider: Provider) -> None:
-    send_mail(subject=f"[panel] {provider.name} is out of funds: orders are waiting",
-              message=f"{provider.name} answered 'Insufficient balance'. Orders wait in "
-              "'provider funds' and are sent again once the account is topped up.",
-              from_email=None, recipient_list=staff_emails() or ["root@localhost"],
-              fail_silently=True)
+    try:
+        send_mail(subject=f"[panel] {provider.name} is out of funds: orders are waiting",
+                  message=f"{provider.name} answered 'Insufficient balance'. Orders wait in "
+                  "'provider funds' and are sent again once the account is topped up.",
+                  from_email=None, recipient_list=staff_emails() or ["root@localhost"])
+    except OSError:
+        log.exception("could not alert staff about %s funds", provider.name)
 
 
 def sweep_stale_sending() -> int:

@@ -13,3 +13,48 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 def _collected_static(django_db_blocker) -> None:
     """Pages render through the same manifest storage as production."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def make_customer(db):
+    from decimal import Decimal
+
+    from panel.accounts import create_customer
+
+    def make(email: str, balance: str = "100.00"):
+        user, _ = create_customer(email=email, password="pw-secret-123",
+                                  balance=Decimal(balance))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_customer):
+    return make_customer("alice@example.com")
+
+
+@pytest.fixture
+def bob(make_customer):
+    return make_customer("bob@example.com")
+
+
+@pytest.fixture
+def provider(db, sandbox):
+    """The sandbox registered as a provider (HstockPlus dialect) and synced."""
+    from provider.models import Provider
+    from provider.sync import sync_provider
+
+    row = Provider.objects.create(name="sandbox", api_url=sandbox.url, api_key=sandbox.key,
+                                  timeout=1.0)
+    sync_provider(row)
+    row.refresh_from_db()
+    return row
+
+
+@pytest.fixture
+def service(provider):
+    """Look up a synced service by its sandbox (upstream) id."""
+    from provider.models import Service
+
+    return lambda upstream_id: Service.objects.get(provider=provider, upstream_id=upstream_id)

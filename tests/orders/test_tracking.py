@@ -1,0 +1,150 @@
+"""Tracking placed orders by polling the sandbox, and settling them exactly once."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.management import call_command
+
+from orders.forwarding import forward_one
+from orders.models import LedgerEntry, Order
+from orders.states import State
+from orders.tracking import apply_status, poll, refund_for_remains
+from provider.client import OrderStatus
+from tests.orders.helpers import COMMENTS, FOLLOWERS, GMAIL, LIKES, NETFLIX, OUTLOOK, order_for
+
+
+def placed(user, service, upstream_id, quantity=None):
+    order = order_for(user, service, upstream_id, quantity)
+    assert forward_one(order.pk) == State.PLACED
+    return Order.objects.get(pk=order.pk)
+
+
+def refreshed(order):
+    return Order.objects.get(pk=order.pk)
+
+
+def test_progress_then_completed(alice, service, sandbox):
+    order = placed(alice, service, FOLLOWERS, 1000)
+    sandbox.advance(15)
+    poll(everything=True)
+    order = refreshed(order)
+    assert order.state == State.PLACED
+    assert order.upstream_status == "In progress"
+    assert order.start_count == 1000
+    assert 0 < order.remains < 1000
+    sandbox.advance(20)
+    summary = poll(everything=True)
+    order = refreshed(order)
+    assert order.state == State.COMPLETED
+    assert order.remains == 0
+    assert order.upstream_charge is not None
+    assert order.refunded == 0
+    assert summary.settled == {State.COMPLETED: 1}
+
+
+def test_partial_refunds_the_undelivered_part_once(alice, service, sandbox):
+    order = placed(alice, service, LIKES, 1000)
+    sandbox.advance(31)
+    poll(everything=True)
+    order = refreshed(order)
+    assert order.state == State.PARTIAL
+    assert order.remains == 500
+    assert order.refunded == refund_for_remains(order, 500) > 0
+    poll(everything=True)
+    apply_status(order.pk, OrderStatus("Partial", None, 0, 500, "USD", None, None, ()))
+    assert LedgerEntry.objects.filter(order=order, kind="refund").count() == 1
+    alice.wallet.refresh_from_db()
+    assert alice.wallet.balance == D("100.00") - order.charge + order.refunded
+
+
+def test_canceled_refunds_everything(alice, service, sandbox):
+    order = placed(alice, service, COMMENTS, 10)
+    sandbox.advance(11)
+    call_command("poll_orders", verbosity=0)
+    order = refreshed(order)
+    assert order.state == State.CANCELED
+    assert order.refunded == order.charge
+    alice.wallet.refresh_from_db()
+    assert alice.wallet.balance == D("100.00")
+
+
+def test_product_accounts_are_delivered_in_full(alice, service, sandbox):
+    order = placed(alice, service, GMAIL, 3)
+    sandbox.advance(4)
+    poll(everything=True)
+    order = refreshed(order)
+    assert order.state == State.COMPLETED
+    assert len(order.account_list) == 3
+    assert all(":" in account for account in order.account_list)
+
+
+def test_product_partial_delivery_shows_what_came_and_refunds_the_rest(alice, service,
+                                                                      sandbox):
+    order = placed(alice, service, OUTLOOK, 4)
+    sandbox.advance(4)
+    poll(everything=True)
+    order = refreshed(order)
+    assert order.state == State.PLACED
+    assert len(order.account_list) == 2, "accounts so far are shown"
+    sandbox.advance(7)
+    poll(everything=True)
+    order = refreshed(order)
+    assert order.state == State.PARTIAL
+    assert len(order.account_list) == 2
+    assert order.refunded == refund_for_remains(order, 2)
+
+
+def test_manual_products_are_marked_and_slow(alice, service, sandbox):
+    order = placed(alice, service, NETFLIX, 1)
+    assert order.auto_delivery is False
+    sandbox.advance(25)
+    poll(everything=True)
+    assert refreshed(order).state == State.PLACED
+    sandbox.advance(30)
+    poll(everything=True)
+    assert refreshed(order).state == State.COMPLETED
+
+
+def test_unknown_status_is_kept_raw_and_flagged(alice, service):
+    order = placed(alice, service, FOLLOWERS)
+    state = apply_status(order.pk, OrderStatus("Awaiting moderation", None, None, None, "USD",
+                                               None, None, ()))
+    order = refreshed(order)
+    assert state == State.PLACED
+    assert order.upstream_status == "Awaiting moderation"
+    assert order.status_unknown is True
+
+
+def test_scheduled_poll_skips_orders_not_due(alice, service, sandbox):
+    placed(alice, service, FOLLOWERS)
+    first = poll()
+    assert first.checked == 1
+    second = poll()
+    assert second.checked == 0, "next check is scheduled later"
+    assert poll(everything=True).checked == 1
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_polling_uses_multi_status_when_supported(alice, service, sandbox, provider, multi):
+    provider.multi_status = multi
+    provider.save()
+    sandbox.configure(multi_status=multi)
+    for _ in range(3):
+        placed(alice, service, FOLLOWERS)
+    summary = poll(everything=True)
+    assert summary.checked == 3
+    assert summary.calls == (1 if multi else 3)
+
+
+def test_poll_query_count_does_not_grow_with_orders(alice, service, sandbox,
+                                                    django_assert_max_num_queries):
+    for _ in range(3):
+        placed(alice, service, FOLLOWERS)
+    poll(everything=True)  # first pass writes the progress
+    with django_assert_max_num_queries(6):
+        poll(everything=True)
+    for _ in range(6):
+        placed(alice, service, FOLLOWERS)
+    poll(everything=True)
+    with django_assert_max_num_queries(6):
+        poll(everything=True)
