@@ -11,4 +11,4 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("PANEL_VAR_DIR", os.path.join(tempfile.gettempdir(), "panel-tests"))
 os.environ.setdefault("STATIC_ROOT", os.path.join(os.environ["PANEL_VAR_DIR"], "static"))
 
-from panel.settings import *  # noqa: E402, F403
+from panel.settings import *  # noqa: F403

@@ -28,7 +28,7 @@ def test_order_is_priced_on_the_server_and_charged_once(alice, service):
 @pytest.mark.parametrize(("quantity", "message"), [
     ("abc", "whole number"), ("1.5", "whole number"), ("-5", "whole number"),
     ("", "whole number"), ("99", "between 100 and 10000"), ("10001", "between 100 and 10000"),
-    ("１２３", "whole number"),
+    ("\uff11\uff12\uff13", "whole number"),  # full-width digits
 ])
 def test_quantity_must_be_whole_and_within_bounds(alice, service, quantity, message):
     with pytest.raises(PlacementError, match=message):
