@@ -1,0 +1,518 @@
+"""The one place the panel speaks HTTP to an upstream provider.
+
+`ProviderClient` talks to HstockPlus and to providers of the standard SMM panel API v2 (see
+`hstockplus-api.md`): every call a form-encoded POST of `key`, `action` and parameters, every
+answer parsed at once into the frozen dataclasses of `provider.upstream_types`.
+
+Every failure is one of three `ProviderError`s, chosen by what the panel may do next:
+
+- `ProviderRejected`: the upstream answered `{"error": ...}` (whatever the HTTP status). It
+  understood and refused; trying again will not help (`permanent`).
+- `ProviderUnavailable`: the connection was never made (refused, DNS, connect timeout, a
+  certificate that does not verify), so nothing was sent; safe to try again later.
+- `OutcomeUnknown`: anything after the request may have left (read timeout, reset, 5xx, HTML,
+  malformed JSON, an answer without the expected field). A write may have taken effect.
+
+Reads are retried with exponential backoff on the two non-permanent errors. Writes (`add`,
+`add_sms`, `refill`, `cancel`) are sent exactly once: the protocol has no idempotency key, and a
+write whose answer was lost must go to a person, not out again.
+
+The API key is never logged and never appears in an exception message. No Django here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from functools import partial
+from itertools import batched
+from types import TracebackType
+from typing import Self, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+from provider.upstream_types import (
+    Balance,
+    Inventory,
+    MalformedAnswer,
+    OrderStatus,
+    ServicesPage,
+    SmsCode,
+    SmsCountry,
+    SmsNumber,
+    SmsProject,
+    SmsStatus,
+    UpstreamCategory,
+    UpstreamService,
+    as_object,
+    parse_balance,
+    parse_categories,
+    parse_inventory,
+    parse_order_id,
+    parse_order_status,
+    parse_refill_status,
+    parse_services,
+    parse_sms_code,
+    parse_sms_countries,
+    parse_sms_numbers,
+    parse_sms_projects,
+    parse_sms_status,
+)
+
+__all__ = [
+    "Balance",
+    "Inventory",
+    "OrderStatus",
+    "OutcomeUnknown",
+    "ProviderClient",
+    "ProviderError",
+    "ProviderRejected",
+    "ProviderUnavailable",
+    "ServicesPage",
+    "SmsCode",
+    "SmsCountry",
+    "SmsNumber",
+    "SmsProject",
+    "SmsStatus",
+    "UpstreamCategory",
+    "UpstreamService",
+    "is_insufficient_balance",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+USER_AGENT = "reseller-panel/0.1 (+provider client)"
+MAX_IDS_PER_CALL = 100  # the standard dialect's limit for `orders=` in `status` and `cancel`
+POOL_SIZE = 16  # connections kept per upstream host: one per concurrent worker thread is plenty
+MAX_CONNECT_TIMEOUT = 5.0
+_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+# Any id will do: a multi-status upstream answers an object keyed by it, found or not. Not 0,
+# which PHP panels read as "no orders given".
+_PROBE_ORDER_ID = 1
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class ProviderError(Exception):
+    """An upstream call failed. `permanent`: trying the same call again will not help.
+
+    `message` is the detail, `action` the upstream action; `str()` gives "action: message".
+    """
+
+    permanent: bool = False
+
+    def __init__(self, message: str, action: str = "") -> None:
+        # Both in args, so a pickled or copied error (Celery results, logs) comes back whole.
+        super().__init__(message, action)
+        self.message = message
+        self.action = action
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.message}" if self.action else self.message
+
+
+class ProviderRejected(ProviderError):
+    """The upstream answered `{"error": message}`; `message` is kept as sent."""
+
+    permanent = True
+
+
+class ProviderUnavailable(ProviderError):
+    """Nothing was sent (connection refused, DNS failure, connect timeout): try again later."""
+
+
+class OutcomeUnknown(ProviderError):
+    """The request may have reached the upstream and taken effect; the answer is lost or useless."""
+
+
+_NO_FUNDS = ("insufficient balance", "insufficient funds", "not enough funds")
+
+
+def is_insufficient_balance(exc: BaseException) -> bool:
+    """Whether `exc` is the upstream saying our account there is short of money.
+
+    HstockPlus says "Insufficient balance", standard panels "Not enough funds on balance".
+    """
+    if not isinstance(exc, ProviderRejected):
+        return False
+    text = exc.message.lower()
+    return any(phrase in text for phrase in _NO_FUNDS)
+
+
+# --- transport failures -----------------------------------------------------------------------
+
+# urllib3 raises these only while opening the connection, before a byte of the request is
+# written; NewConnectionError covers refused connections and DNS failures. A certificate that
+# fails to verify also stops the handshake. Every other TLS error could in principle strike
+# mid-exchange, so it stays OutcomeUnknown.
+_BEFORE_SENDING = (NewConnectionError, ConnectTimeoutError, ssl.SSLCertVerificationError)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: requests and urllib3 nest errors in args, `reason`, `__cause__`.
+
+    `__context__` is left out on purpose: an error merely handled nearby is not the cause.
+    """
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        inner = (*current.args, getattr(current, "reason", None), current.__cause__)
+        pending.extend(e for e in inner if isinstance(e, BaseException))
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    return any(isinstance(cause, _BEFORE_SENDING) for cause in _causes(exc))
+
+
+def _describe(exc: BaseException) -> str:
+    # The innermost OS error reads best ("[Errno 111] Connection refused"); the outer ones
+    # carry pool reprs and URLs.
+    os_errors = [
+        cause for cause in _causes(exc)
+        if isinstance(cause, OSError) and not isinstance(cause, requests.RequestException)
+    ]
+    return str(os_errors[-1]) if os_errors else f"{type(exc).__name__}: {exc}"
+
+
+def _body_kind(body: bytes) -> str:
+    start = body.lstrip()[:1]
+    if not start:
+        return "an empty body"
+    return "malformed JSON" if start in (b"{", b"[") else "a non-JSON body"
+
+
+def _reject_constant(name: str) -> object:
+    # NaN and Infinity are not JSON and never money; json would turn them into floats.
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _error_text(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+# --- the client -------------------------------------------------------------------------------
+
+
+class ProviderClient:
+    """A client for one upstream account, with its own pooled session: close it when done
+    (or use it as a context manager)."""
+
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        *,
+        timeout: float = 20.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+        session: requests.Session | None = None,
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("the provider URL must be an http:// or https:// URL with a host")
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if retries < 0 or backoff < 0:
+            raise ValueError("retries and backoff must not be negative")
+        self._url = url
+        self._host = parts.hostname
+        self._key = key
+        self._timeout = (min(MAX_CONNECT_TIMEOUT, timeout), timeout)
+        self._retries = retries
+        self._backoff = backoff
+        self._owns_session = session is None
+        self._session = session if session is not None else _pooled_session()
+
+    def __repr__(self) -> str:
+        return f"<ProviderClient {self._host}>"  # never the key
+
+    # --- catalog ---
+
+    def categories(self) -> list[UpstreamCategory]:
+        return self._read("categories", parse_categories)
+
+    def services(
+        self,
+        *,
+        page: int | None = None,
+        limit: int | None = None,
+        category: str | None = None,
+        subcategory: str | None = None,
+    ) -> ServicesPage:
+        """One page of services, or all of them when `limit` is left out.
+
+        Reads the HstockPlus page object and the standard dialect's bare list alike.
+        """
+        return self._read(
+            "services", parse_services,
+            page=page, limit=limit, category=category, subcategory=subcategory,
+        )
+
+    def all_services(self) -> list[UpstreamService]:
+        """Every service, in one call."""
+        return list(self.services().services)
+
+    def inventory(self, service_id: int) -> Inventory:
+        return self._read(
+            "inventory", lambda data: parse_inventory(data, service_id), service=service_id
+        )
+
+    # --- orders ---
+
+    def add(self, *, service_id: int, quantity: int, link: str = "") -> int:
+        """Place an order; the upstream order id. Sent once, never retried.
+
+        OutcomeUnknown means an order may exist upstream: never send it again blindly.
+        """
+        return self._write(
+            "add", parse_order_id, service=service_id, quantity=quantity, link=link or None
+        )
+
+    def status(self, order_id: int) -> OrderStatus:
+        return self._read("status", parse_order_status, order=order_id)
+
+    def statuses(self, order_ids: Sequence[int]) -> dict[int, OrderStatus | ProviderRejected]:
+        """Statuses of many orders through the standard `orders=1,2,...`, 100 ids a call.
+
+        An id the upstream refused maps to its ProviderRejected ("Incorrect order ID"); an id
+        it left out of the answer is left out of the result, to be asked again later.
+        """
+        result: dict[int, OrderStatus | ProviderRejected] = {}
+        for chunk in batched(dict.fromkeys(order_ids), MAX_IDS_PER_CALL):
+            result |= self._read(
+                "status",
+                partial(self._multi_status, ids=chunk),
+                orders=",".join(map(str, chunk)),
+            )
+        return result
+
+    def supports_multi_status(self) -> bool:
+        """Whether `status` takes `orders=` and answers an object keyed by order id.
+
+        A refusal means no; a transport failure is raised, as no answer decides nothing.
+        """
+        probe = str(_PROBE_ORDER_ID)
+        try:
+            answer = self._read("status", lambda data: data, orders=probe)
+        except ProviderRejected:
+            return False
+        return isinstance(answer, Mapping) and isinstance(answer.get(probe), Mapping)
+
+    def refill(self, order_id: int) -> int:
+        """Ask for a refill; the refill id. Sent once, never retried."""
+        return self._write("refill", lambda data: parse_order_id(data, "refill"), order=order_id)
+
+    def refill_status(self, refill_id: int) -> str:
+        return self._read("refill_status", parse_refill_status, refill=refill_id)
+
+    def cancel(self, order_ids: Sequence[int]) -> dict[int, ProviderRejected | None]:
+        """Ask to cancel up to 100 orders at once. Sent once, never retried.
+
+        None for each order the upstream accepted to cancel, ProviderRejected for each it
+        refused; an order it did not mention is left out.
+        """
+        ids = tuple(dict.fromkeys(order_ids))
+        if len(ids) > MAX_IDS_PER_CALL:
+            # One call, so that a failure can never leave some chunks sent and others not.
+            raise ValueError(f"cancel takes at most {MAX_IDS_PER_CALL} orders at once")
+        if not ids:
+            return {}
+        return self._write(
+            "cancel", partial(self._cancel_outcomes, ids=ids), orders=",".join(map(str, ids))
+        )
+
+    def balance(self) -> Balance:
+        return self._read("balance", parse_balance)
+
+    # --- SMS numbers ---
+
+    def sms_countries(self) -> list[SmsCountry]:
+        return self._read("sms_countries", parse_sms_countries)
+
+    def sms_projects(self, country: str | None = None) -> list[SmsProject]:
+        return self._read("sms_projects", parse_sms_projects, country=country)
+
+    def add_sms(
+        self,
+        *,
+        project_id: str,
+        quantity: int = 1,
+        country: str | None = None,
+        phone: str | None = None,
+    ) -> list[SmsNumber]:
+        """Rent numbers. Sent once, never retried; OutcomeUnknown means numbers may be rented."""
+        return self._write(
+            "add_sms", parse_sms_numbers,
+            project_id=project_id, quantity=quantity, country=country, phone=phone,
+        )
+
+    def sms_code(self, order_id: int) -> SmsCode:
+        return self._read("sms_code", parse_sms_code, order=order_id)
+
+    def sms_status(self, order_id: int) -> SmsStatus:
+        return self._read("sms_status", parse_sms_status, order=order_id)
+
+    # --- lifetime ---
+
+    def close(self) -> None:
+        """Release pooled connections (only those of a session this client made)."""
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- answers keyed by order id ---
+
+    def _multi_status(
+        self, data: object, ids: Sequence[int]
+    ) -> dict[int, OrderStatus | ProviderRejected]:
+        answer = as_object(data)
+        if not any(str(order_id) in answer for order_id in ids):
+            # Likely an upstream that ignores `orders=`: an empty result would hide that.
+            raise MalformedAnswer("not an object keyed by order id")
+        result: dict[int, OrderStatus | ProviderRejected] = {}
+        for order_id in ids:
+            entry = answer.get(str(order_id))
+            if entry is None:
+                continue
+            row = as_object(entry, f"the status of order {order_id}")
+            if "error" in row:
+                result[order_id] = self._rejected("status", row["error"])
+                continue
+            try:
+                result[order_id] = parse_order_status(row)
+            except MalformedAnswer as exc:
+                raise MalformedAnswer(f"order {order_id}: {exc}") from None
+        return result
+
+    def _cancel_outcomes(
+        self, data: object, ids: Sequence[int]
+    ) -> dict[int, ProviderRejected | None]:
+        # The standard answer: [{"order": 9, "cancel": {"error": "..."}}, {"order": 2, "cancel": 1}]
+        if not isinstance(data, list):
+            raise MalformedAnswer("expected a list of cancel results")
+        outcomes: dict[int, ProviderRejected | None] = {}
+        for entry in data:
+            row = as_object(entry, "a cancel result")
+            order_id = parse_order_id(row)
+            if order_id not in ids:
+                continue
+            outcome = row.get("cancel")
+            if isinstance(outcome, Mapping) and "error" in outcome:
+                outcomes[order_id] = self._rejected("cancel", outcome["error"])
+            elif outcome in (None, False, 0, "0", ""):
+                outcomes[order_id] = self._rejected("cancel", "not canceled")
+            else:
+                outcomes[order_id] = None
+        return outcomes
+
+    # --- transport ---
+
+    def _read(self, action: str, parse: Callable[[object], T], **params: object) -> T:
+        """A call that changes nothing upstream, so it may be retried."""
+        return self._call(action, params, parse, attempts=self._retries + 1)
+
+    def _write(self, action: str, parse: Callable[[object], T], **params: object) -> T:
+        """A call that changes something upstream: sent once, whatever happens."""
+        return self._call(action, params, parse, attempts=1)
+
+    def _call(
+        self, action: str, params: Mapping[str, object], parse: Callable[[object], T], *,
+        attempts: int,
+    ) -> T:
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._parse(action, parse, self._post(action, params))
+            except ProviderError as exc:
+                if exc.permanent or attempt == attempts:
+                    raise
+                delay = self._backoff * 2 ** (attempt - 1)
+                log.info("%s; retry %d of %d in %.2f s", exc, attempt, attempts - 1, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _parse(self, action: str, parse: Callable[[object], T], data: object) -> T:
+        try:
+            return parse(data)
+        except MalformedAnswer as exc:
+            # A 200 without the field we need: the call may still have done its work.
+            raise OutcomeUnknown(self._redact(f"unexpected answer: {exc}"), action) from None
+
+    def _post(self, action: str, params: Mapping[str, object]) -> object:
+        form = {"key": self._key, "action": action}
+        form |= {name: str(value) for name, value in params.items() if value is not None}
+        try:
+            response = self._session.post(
+                self._url, data=form, headers=_HEADERS, timeout=self._timeout,
+                # requests would turn a redirected POST into a GET; an upstream that redirects
+                # is misconfigured, and the answer says so.
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            # `from None`: the wrapped requests error holds the request, and with it the key.
+            raise self._transport_error(action, exc) from None
+        return self._decode(action, response)
+
+    def _transport_error(self, action: str, exc: requests.RequestException) -> ProviderError:
+        detail = self._redact(_describe(exc))
+        if _never_sent(exc):
+            return ProviderUnavailable(f"could not connect: {detail}", action)
+        if isinstance(exc, requests.ReadTimeout):
+            return OutcomeUnknown(f"no answer within {self._timeout[1]:g} s", action)
+        return OutcomeUnknown(f"connection failed after sending: {detail}", action)
+
+    def _decode(self, action: str, response: requests.Response) -> object:
+        status, body = response.status_code, response.content
+        if 300 <= status < 400:
+            raise OutcomeUnknown(f"HTTP {status} redirect, not followed: check the URL", action)
+        try:
+            data: object = json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
+        except ValueError:
+            raise OutcomeUnknown(f"HTTP {status} with {_body_kind(body)}", action) from None
+        # The page names no status code for errors, so an `error` field decides, whatever it is.
+        if isinstance(data, dict) and "error" in data:
+            raise self._rejected(action, data["error"])
+        if not 200 <= status < 300:
+            raise OutcomeUnknown(f"HTTP {status} without an error message", action)
+        return data
+
+    def _rejected(self, action: str, error: object) -> ProviderRejected:
+        return ProviderRejected(self._redact(_error_text(error)), action)
+
+    def _redact(self, text: str) -> str:
+        # An upstream may echo what it was sent ("Invalid API key: ..."); the key stays out.
+        return text.replace(self._key, "[key]") if self._key else text
+
+
+def _pooled_session() -> requests.Session:
+    session = requests.Session()
+    # No retries inside urllib3: which calls may be repeated is decided above, per action.
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

@@ -1,0 +1,76 @@
+from decimal import Decimal as D
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from provider.models import PricingRule, Provider
+from provider.providers import check_balance
+from provider.tasks import check_provider_balances
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_provider_creates_then_updates(sandbox, capsys):
+    call_command("add_provider", "main", "--url", sandbox.url, "--key", "k1", "--markup", "25",
+                 "--timeout", "7.5")
+    provider = Provider.objects.get(name="main")
+    assert (provider.api_key, provider.timeout) == ("k1", 7.5)
+    assert PricingRule.objects.get(provider=provider).percent == D(25)
+    call_command("add_provider", "main", "--url", sandbox.url, "--key", "k2", "--markup", "10")
+    provider.refresh_from_db()
+    assert provider.api_key == "k2"
+    assert PricingRule.objects.get(provider=provider).percent == D(10)
+    assert Provider.objects.count() == 1
+    out = capsys.readouterr().out
+    assert "Created provider main" in out and "Updated provider main" in out
+
+
+@pytest.mark.parametrize("url", ["ftp://x.example/api", "not a url", "file:///etc/passwd"])
+def test_add_provider_refuses_non_http_urls(url):
+    with pytest.raises(CommandError):
+        call_command("add_provider", "bad", "--url", url, "--key", "k")
+    assert not Provider.objects.exists()
+
+
+def test_add_provider_refuses_a_bad_markup(sandbox):
+    with pytest.raises(CommandError):
+        call_command("add_provider", "bad", "--url", sandbox.url, "--key", "k", "--markup", "x")
+
+
+def test_low_balance_alerts_staff_once(sandbox, settings):
+    settings.STAFF_ALERT_EMAILS = ["ops@example.com"]
+    provider = Provider.objects.create(name="p", api_url=sandbox.url, api_key=sandbox.key,
+                                       balance_alert_below=D("50"))
+    sandbox.configure(balance="10.00")
+    assert check_balance(provider) is True
+    provider.refresh_from_db()
+    assert provider.balance == D("10.00") and provider.balance_checked_at
+    check_provider_balances()
+    assert len(mail.outbox) == 1, "one alert per drop"
+    assert "balance is low" in mail.outbox[0].subject
+    sandbox.configure(balance="100.00")
+    provider.refresh_from_db()
+    assert check_balance(provider) is False
+    provider.refresh_from_db()
+    assert provider.balance_alerted_at is None
+
+
+def test_admin_test_connection_shows_the_balance(sandbox, admin_client):
+    provider = Provider.objects.create(name="p", api_url=sandbox.url, api_key=sandbox.key)
+    response = admin_client.post(reverse("admin:provider_provider_changelist"),
+                                 {"action": "test_connection", "_selected_action": [provider.pk]},
+                                 follow=True)
+    assert "connected, balance 1000.00 USD" in response.content.decode()
+
+
+def test_admin_pages_render(sandbox, admin_client, provider):
+    for name in ["provider_provider", "provider_service", "provider_category",
+                 "provider_pricingrule", "provider_pricechange", "provider_smsprice",
+                 "orders_order", "orders_wallet", "orders_ledgerentry", "panel_user"]:
+        response = admin_client.get(reverse(f"admin:{name}_changelist"))
+        assert response.status_code == 200, name
+    response = admin_client.get(reverse("admin:provider_provider_change", args=[provider.pk]))
+    assert response.status_code == 200
+    assert sandbox.key not in response.content.decode(), "the key is never shown back"
