@@ -12,3 +12,8 @@ os.environ.setdefault("PANEL_VAR_DIR", os.path.join(tempfile.gettempdir(), "pane
 os.environ.setdefault("STATIC_ROOT", os.path.join(os.environ["PANEL_VAR_DIR"], "static"))
 
 from panel.settings import *  # noqa: F403
+
+# A file, not memory, so that subprocesses (a Celery worker, a second `manage.py`) and
+# threads with their own connections see the same test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
