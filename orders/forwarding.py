@@ -120,10 +120,16 @@ def _alert_provider_funds(provider: Provider) -> None:
 def sweep_stale_sending() -> int:
     """Orders whose worker died mid-send go to review, never back to the queue."""
     cutoff = timezone.now() - send_timeout()
-    stale = Order.objects.filter(state=State.SENDING, claimed_at__lt=cutoff).exclude(
-        kind=Kind.SMS).values_list("pk", flat=True)
-    return sum(to_review(pk, reason="worker lost while sending; the upstream may have the "
-                         "order", expected=[State.SENDING]) for pk in list(stale))
+    stale = Order.objects.filter(state=State.SENDING, claimed_at__lt=cutoff).values_list(
+        "pk", flat=True)
+    moved = sum(to_review(pk, reason="worker lost while sending; the upstream may have the "
+                          "order", expected=[State.SENDING]) for pk in list(stale))
+    # SMS numbers are rented in the customer's request; one still queued this late was
+    # never sent (its process died before claiming it): nothing upstream, so refund it.
+    unsent = Order.objects.filter(state=State.QUEUED, kind=Kind.SMS, created_at__lt=cutoff)
+    for pk in list(unsent.values_list("pk", flat=True)):
+        reject(pk, reason="The number was never requested; refunded.", expected=[State.QUEUED])
+    return moved
 
 
 def release_provider_funds() -> int:

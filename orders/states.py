@@ -16,7 +16,8 @@ class State(models.TextChoices):
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    State.QUEUED: frozenset({State.SENDING}),
+    # queued -> rejected only for what was never sent (an SMS rental whose request died).
+    State.QUEUED: frozenset({State.SENDING, State.REJECTED}),
     State.SENDING: frozenset({State.PLACED, State.REJECTED, State.QUEUED, State.REVIEW,
                               State.PROVIDER_FUNDS}),
     State.PLACED: frozenset({State.COMPLETED, State.PARTIAL, State.CANCELED}),

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from orders import forwarding, tracking
+from orders import forwarding, sms_tracking, tracking
 from panel.locks import held
 
 log = logging.getLogger(__name__)
@@ -30,3 +30,10 @@ def poll_orders() -> None:
     with held("poll-orders", ttl=600) as got:
         if got:
             log.info("polling pass: %s", tracking.poll())
+
+
+@shared_task(acks_late=True)
+def poll_sms_numbers() -> None:
+    with held("poll-sms", ttl=120) as got:
+        if got:
+            log.info("SMS polling pass: %s", sms_tracking.poll_numbers())

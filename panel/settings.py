@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.poll_orders",
         "schedule": timedelta(seconds=env.int("ORDER_POLL_INTERVAL", default=10)),
     },
+    "poll-sms-numbers": {
+        "task": "orders.tasks.poll_sms_numbers",
+        "schedule": timedelta(seconds=env.int("SMS_POLL_INTERVAL", default=5)),
+    },
     "check-provider-balances": {
         "task": "provider.tasks.check_provider_balances",
         "schedule": timedelta(seconds=BALANCE_CHECK_INTERVAL),

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from orders.sms_tracking import poll_numbers
 from orders.tracking import poll
 
 
@@ -10,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         summary = poll(everything=True, progress=self.stdout.write)
-        self.stdout.write(f"Polling pass done: {summary}")
+        self.stdout.write(f"Orders: {summary}")
+        self.stdout.write(f"SMS: {poll_numbers(everything=True, progress=self.stdout.write)}")

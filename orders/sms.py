@@ -1,0 +1,120 @@
+"""Renting SMS verification numbers.
+
+The customer waits for the number, so renting is synchronous: debit and one queued order
+per number in one transaction, then one `add_sms` upstream. Each number returned becomes
+its order's phone; numbers asked for but not returned are refunded at once. A refusal, or
+an upstream that could not be reached, refunds everything at once; an unknown outcome
+sends the whole batch to review with the money held, and it is never re-sent by a machine.
+"""
+
+import re
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from orders.forwarding import reject, to_review
+from orders.ledger import InsufficientFunds, debit
+from orders.models import Kind, Order
+from orders.placing import NotEnoughFunds, PlacementError, parse_quantity
+from orders.states import State
+from orders.transitions import move
+from panel.models import User
+from provider.client import OutcomeUnknown, ProviderError, SmsNumber
+from provider.models import SmsPrice
+
+MAX_NUMBERS = 10
+PHONE = re.compile(r"^\+?[0-9]{6,20}$")
+
+
+def sms_offer(*, project_id: object, country: object) -> SmsPrice:
+    """The price row for a project in a country, if it is on sale."""
+    project = str(project_id or "").strip()
+    code = str(country or "").strip().lower()
+    if not (project.isascii() and project.isdigit()) or len(project) > 18:
+        raise PlacementError("Project not found.", field="project_id")
+    offer = (SmsPrice.objects.select_related("project__provider", "country")
+             .filter(project_id=int(project), country__code=code, available=True,
+                     project__enabled=True, country__enabled=True,
+                     project__provider__enabled=True).first())
+    if offer is None:
+        raise PlacementError("This project is not available in that country.",
+                             field="country")
+    return offer
+
+
+def clean_phone(phone: object) -> str:
+    text = str(phone or "").strip().replace(" ", "")
+    if text and not PHONE.match(text):
+        raise PlacementError("The phone number to reuse is not valid.", field="phone")
+    return text
+
+
+def rent_numbers(*, user: User, project_id: object, country: object, quantity: object = 1,
+                 phone: object = "") -> list[Order]:
+    """Rent `quantity` numbers; returns one order per number asked for, each placed
+    (number known), rejected (refunded) or in review."""
+    offer = sms_offer(project_id=project_id, country=country)
+    qty = parse_quantity(quantity if quantity not in (None, "") else 1)
+    if not 1 <= qty <= MAX_NUMBERS:
+        raise PlacementError(f"Quantity must be between 1 and {MAX_NUMBERS}.", field="quantity")
+    reuse = clean_phone(phone)
+    try:
+        orders = _charge_and_create(user, offer, qty)
+    except InsufficientFunds as exc:
+        total = offer.sell_price * qty
+        raise NotEnoughFunds(f"Insufficient balance: {qty} number(s) cost {total}.") from exc
+    _send(orders, offer, reuse)
+    return list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
+
+
+@transaction.atomic
+def _charge_and_create(user: User, offer: SmsPrice, qty: int) -> list[Order]:
+    batch = uuid.uuid4()
+    orders = []
+    for _ in range(qty):
+        order = Order.objects.create(
+            user=user, provider=offer.project.provider, kind=Kind.SMS, quantity=1,
+            unit_price=offer.sell_price, price_unit=1, charge=offer.sell_price,
+            sms_project=offer.project, sms_country=offer.country, batch=batch,
+            state=State.QUEUED)
+        debit(user, offer.sell_price, order=order,
+              reason=f"SMS #{order.pk}: {offer.project.name} ({offer.country.code})"[:300])
+        orders.append(order)
+    return orders
+
+
+def _send(orders: list[Order], offer: SmsPrice, reuse: str) -> None:
+    now = timezone.now()
+    claimed = [o for o in orders if move(o.pk, State.SENDING, expected=[State.QUEUED],
+                                         action="claimed", claimed_at=now)]
+    client = offer.project.provider.client()
+    try:
+        numbers = client.add_sms(project_id=offer.project.project_id, quantity=len(claimed),
+                                 country=offer.country.code, phone=reuse or None)
+    except ProviderError as exc:
+        _failed(claimed, exc)
+        return
+    finally:
+        client.close()
+    _assign(claimed, numbers)
+
+
+def _failed(orders: list[Order], exc: ProviderError) -> None:
+    for order in orders:
+        if isinstance(exc, OutcomeUnknown):
+            to_review(order.pk, reason=f"add_sms outcome unknown: {exc}",
+                      expected=[State.SENDING])
+        else:
+            # Refused, or never sent: the customer is told now and paid back.
+            reject(order.pk, reason=getattr(exc, "message", str(exc)), expected=[State.SENDING])
+
+
+def _assign(orders: list[Order], numbers: list[SmsNumber]) -> None:
+    now = timezone.now()
+    for order, number in zip(orders, numbers, strict=False):
+        move(order.pk, State.PLACED, expected=[State.SENDING], action="number rented",
+             note=number.phone, upstream_id=number.order_id, phone=number.phone[:40],
+             upstream_status=number.status[:50], placed_at=now, next_check_at=now)
+    for order in orders[len(numbers):]:
+        reject(order.pk, reason="The upstream had no more numbers.", expected=[State.SENDING])
