@@ -58,6 +58,7 @@ from provider.upstream_types import (
     parse_order_id,
     parse_order_status,
     parse_refill_status,
+    parse_service_ids,
     parse_services,
     parse_sms_code,
     parse_sms_countries,
@@ -263,6 +264,12 @@ class ProviderClient:
             "services", parse_services,
             page=page, limit=limit, category=category, subcategory=subcategory,
         )
+
+    def service_ids(self, *, category: str | None = None,
+                    subcategory: str | None = None) -> list[int]:
+        """The ids of the services in a category or subcategory."""
+        return list(self._read("services", parse_service_ids, category=category,
+                               subcategory=subcategory))
 
     def all_services(self) -> list[UpstreamService]:
         """Every service, in one call."""

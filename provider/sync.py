@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from provider.client import (
@@ -111,8 +111,8 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     # HstockPlus service rows carry no subcategory; the `subcategory` filter tells.
     for category in categories:
         for sub in category.subcategories:
-            for service in client.services(category=category.name, subcategory=sub).services:
-                subcategory_of[service.service_id] = sub
+            for service_id in client.service_ids(category=category.name, subcategory=sub):
+                subcategory_of[service_id] = sub
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
     if countries is not None:
@@ -229,11 +229,12 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                                 row["id"] if row else None,
                                 row["price_override"] if row else None)
         if row is None:
-            to_create.append(Service(
-                provider=provider, upstream_id=upstream.service_id, synced_at=now,
-                enabled=provider.new_services_on_sale, description=upstream.description,
-                price_unit=PriceUnit.PER_ITEM if upstream.entity_type == "product"
-                else PriceUnit.PER_THOUSAND, **values))
+            to_create.append({
+                "provider_id": provider.id, "upstream_id": upstream.service_id,
+                "synced_at": now, "enabled": provider.new_services_on_sale,
+                "description": upstream.description,
+                "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
+                else PriceUnit.PER_THOUSAND, **values})
             continue
         changed = {name: value for name, value in values.items() if row[name] != value}
         if not changed:
@@ -247,7 +248,7 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
         else:
             summary.updated += 1
         to_update.append(Service(id=row["id"], synced_at=now, **values))
-    Service.objects.bulk_create(to_create, batch_size=BATCH)
+    insert_services(to_create)
     summary.created = len(to_create)
     Service.objects.bulk_update(to_update, [*SYNCED_FIELDS, "synced_at"], batch_size=BATCH)
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
@@ -259,6 +260,27 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
     summary.disabled = len(gone)
     progress(f"  services written: {summary.created} new, {len(to_update)} changed, "
              f"{summary.disabled} gone")
+
+
+def insert_services(rows: list[dict]) -> None:
+    """Insert new services by `executemany`. `bulk_create` builds a model per row and
+    prepares each value through the ORM, which dominates a first sync of tens of thousands
+    of services; here each row is a tuple of values the driver takes as they are."""
+    if not rows:
+        return
+    fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    dates = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
+    adapt = connection.ops.adapt_datetimefield_value
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(Service._meta.db_table)} "  # noqa: S608 - names from the model
+           f"({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    params = [tuple(adapt(row.get(name, defaults[name])) if name in dates
+                    else row.get(name, defaults[name]) for name in defaults) for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH):
+            cursor.executemany(sql, params[start:start + BATCH])
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,

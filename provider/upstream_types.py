@@ -334,6 +334,12 @@ def parse_service(data: object) -> UpstreamService:
         raise MalformedAnswer(f"service {row.get('service')!r}: {exc}") from None
 
 
+def parse_service_ids(data: object) -> tuple[int, ...]:
+    """Only the ids of a `services` answer: cheap when the rest is already known."""
+    return tuple(int_field(as_object(row, "a service"), "service")
+                 for row in as_list(data, "services"))
+
+
 def parse_services(data: object) -> ServicesPage:
     """The HstockPlus page object, or the standard dialect's bare list (one page of all)."""
     services = tuple(parse_service(row) for row in as_list(data, "services"))

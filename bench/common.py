@@ -1,0 +1,92 @@
+"""Shared pieces of the benchmarks: a sandbox upstream process, a throwaway panel
+database, and figures reported as ratios to a floor measured in the same run."""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+KEY = "sandbox-key"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def sandbox_process(*, services: int = 40, latency_ms: int = 0) -> Iterator[str]:
+    """A sandbox on its own process; yields its base URL (http://127.0.0.1:PORT)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [PYTHON, "manage.py", "run_sandbox", "--port", str(port), "--services", str(services),
+         "--latency", str(latency_ms)], cwd=ROOT, env=panel_env(tempfile.mkdtemp()),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.post(f"{base}/api/v2", data={"key": KEY, "action": "balance"},
+                              timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def panel_env(var_dir: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
+    env.update({"PANEL_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "panel.settings",
+                "SECURE_SSL_REDIRECT": "False", "PYTHONPATH": str(ROOT)}, **extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+
+
+def timed(fn, repeat: int = 3) -> float:  # noqa: ANN001
+    """The best of `repeat` wall times, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def fetch_catalog(base: str) -> int:
+    """The floor of a sync: one fetch of the whole catalog and its parsing."""
+    response = requests.post(f"{base}/api/v2", data={"key": KEY, "action": "services"},
+                             timeout=60)
+    return len(json.loads(response.content, parse_float=Decimal)["services"])
+
+
+def report(name: str, value: float, floor: float, *, goal: float, unit: str = "s",
+           lower_is_better: bool = True) -> bool:
+    ratio = value / floor if floor else float("inf")
+    ok = ratio <= goal if lower_is_better else ratio >= goal
+    sign = "<=" if lower_is_better else ">="
+    print(f"{name}: {value:.3f} {unit} vs floor {floor:.3f} {unit} -> {ratio:.2f}x "
+          f"(goal {sign} {goal}x) {'OK' if ok else 'MISSED'}", flush=True)
+    return ok
