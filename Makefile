@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) -m bench.run $(BENCH)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -65,7 +65,7 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def timed(fn, repeat: int = 3) -> float:  # noqa: ANN001
+def timed(fn, repeat: int = 3) -> float:
     """The best of `repeat` wall times, in seconds."""
     best = float("inf")
     for _ in range(repeat):

@@ -7,8 +7,17 @@ import subprocess
 import tempfile
 import time
 
-from bench.common import KEY, PYTHON, ROOT, fetch_catalog, manage, panel_env, report, \
-    sandbox_process, timed
+from bench.common import (
+    KEY,
+    PYTHON,
+    ROOT,
+    fetch_catalog,
+    manage,
+    panel_env,
+    report,
+    sandbox_process,
+    timed,
+)
 
 SERVICES = 20_000
 

@@ -22,6 +22,7 @@ from orders.ledger import refund_order
 from orders.models import Kind, Order
 from orders.states import State
 from orders.transitions import move
+from panel.bulk import update_rows
 from provider.client import OrderStatus, ProviderClient, ProviderError
 from provider.models import Provider
 
@@ -159,7 +160,8 @@ def due_orders(*, everything: bool, now: datetime | None = None,
               .exclude(kind=Kind.SMS)
               .only("id", "provider_id", "upstream_id", "accounts", "kind", "placed_at",
                     "created_at", "upstream_status", "start_count", "remains",
-                    "upstream_charge"))
+                    "upstream_charge", "upstream_currency", "status_unknown",
+                    "last_checked_at", "next_check_at"))
     if not everything:
         orders = orders.filter(next_check_at__lte=now)
     orders = orders.order_by(F("last_checked_at").asc(nulls_first=True), "pk")
@@ -208,6 +210,22 @@ def poll(*, everything: bool = False, limit: int | None = None,
     return summary
 
 
+PROGRESS_FIELDS = ["upstream_status", "start_count", "remains", "upstream_charge",
+                   "upstream_currency", "status_unknown", "last_checked_at", "next_check_at"]
+
+
+@dataclass
+class _Batch:
+    """What one pass writes in bulk: orders only checked, and orders whose work moved on."""
+
+    quiet: list[Order] = field(default_factory=list)
+    progress: list[Order] = field(default_factory=list)
+
+    def save(self) -> None:
+        update_rows(Order, self.quiet, ["last_checked_at", "next_check_at"])
+        update_rows(Order, self.progress, PROGRESS_FIELDS)
+
+
 def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
                    summary: PollSummary, progress: Callable[[str], None]) -> None:
     by_upstream = {o.upstream_id: o for o in orders}
@@ -216,21 +234,21 @@ def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
     summary.calls += len(fetchers)
     progress(f"{provider.name}: {len(orders)} orders in {len(fetchers)} calls")
     now = timezone.now()
-    quiet: list[Order] = []
+    batch = _Batch()
     try:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             for results in pool.map(lambda fetch: fetch(), fetchers):
                 for upstream_id, result in results.items():
                     order = by_upstream.get(upstream_id)
                     if order is not None:
-                        _apply_result(order, result, now, summary, quiet)
+                        _apply_result(order, result, now, summary, batch)
     finally:
         client.close()
-    Order.objects.bulk_update(quiet, ["last_checked_at", "next_check_at"], batch_size=1000)
+    batch.save()
 
 
 def _apply_result(order: Order, result: OrderStatus | ProviderError, now: datetime,
-                  summary: PollSummary, quiet: list[Order]) -> None:
+                  summary: PollSummary, batch: _Batch) -> None:
     summary.checked += 1
     if isinstance(result, ProviderError) or _unchanged(order, result):
         if isinstance(result, ProviderError):
@@ -238,9 +256,15 @@ def _apply_result(order: Order, result: OrderStatus | ProviderError, now: dateti
             log.info("status of order %s unavailable: %s", order.pk, result)
         order.last_checked_at = now
         order.next_check_at = now + check_interval(now - (order.placed_at or order.created_at))
-        quiet.append(order)
+        batch.quiet.append(order)
         return
     summary.changed += 1
+    if _classify(result.status) == State.PLACED and not result.accounts:
+        # Work in progress: no state change and no money, so it can be written in bulk.
+        for name, value in _status_fields(order, result, now).items():
+            setattr(order, name, value)
+        batch.progress.append(order)
+        return
     state = apply_status(order.pk, result)
     if _classify(result.status) is None:
         summary.unknown += 1

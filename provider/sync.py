@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from panel.bulk import update_rows
 from provider.client import (
     ProviderClient,
     ProviderError,
@@ -250,7 +251,7 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
         to_update.append(Service(id=row["id"], synced_at=now, **values))
     insert_services(to_create)
     summary.created = len(to_create)
-    Service.objects.bulk_update(to_update, [*SYNCED_FIELDS, "synced_at"], batch_size=BATCH)
+    update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
     summary.price_changes = len(price_changes)
     gone = [row["id"] for upstream_id, row in existing.items()
