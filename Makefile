@@ -30,7 +30,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	@mkdir -p var
 	DEBUG=$${DEBUG:-True} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} $(PY) manage.py migrate --noinput
-	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) DEBUG=$${DEBUG:-True} \
+	PANEL_PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) DEBUG=$${DEBUG:-True} \
 	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 	  $(VENV)/bin/honcho start -f Procfile
 
