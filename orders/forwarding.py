@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -89,8 +90,10 @@ def _failed(order: Order, exc: ProviderError) -> str:
     return State.REVIEW
 
 
+@transaction.atomic
 def reject(order_id: int, *, reason: str, expected: list[str], actor: object = None) -> bool:
-    """Fail the order and give all its money back (once)."""
+    """Fail the order and give all its money back (once), in one transaction: an order is
+    never left rejected without its refund."""
     if not move(order_id, State.REJECTED, expected=expected, note=reason, error=reason,
                 actor=actor, finished_at=timezone.now()):
         return False

@@ -129,8 +129,10 @@ def apply_status(order_id: int, status: OrderStatus) -> str:
         return target
 
 
+@transaction.atomic
 def settle(order: Order, target: str, *, note: str = "", actor: object = None) -> bool:
-    """Move a placed order to its final state and refund what was not delivered."""
+    """Move a placed order to its final state and refund what was not delivered, in one
+    transaction: never a final state without its refund."""
     if not move(order.pk, target, expected=[State.PLACED], note=note, actor=actor,
                 finished_at=timezone.now(), next_check_at=None):
         return False

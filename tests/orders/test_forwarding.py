@@ -125,3 +125,16 @@ def test_forward_orders_command_sends_everything_waiting_now(alice, service, san
     call_command("forward_orders", verbosity=0)
     assert {refreshed(o).state for o in orders} == {State.PLACED}
     assert len(sandbox.orders()) == 3
+
+
+def test_reject_and_refund_are_one_transaction(alice, service, sandbox, monkeypatch):
+    sandbox.fault("add", "error", message="Service not found")
+    order = order_for(alice, service, FOLLOWERS)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("process died mid-refund")
+
+    monkeypatch.setattr("orders.forwarding.refund_order", crash)
+    with pytest.raises(RuntimeError):
+        forward_one(order.pk)
+    assert refreshed(order).state == State.SENDING, "not rejected without its refund"

@@ -148,3 +148,16 @@ def test_poll_query_count_does_not_grow_with_orders(alice, service, sandbox,
     poll(everything=True)
     with django_assert_max_num_queries(6):
         poll(everything=True)
+
+
+def test_settle_and_refund_are_one_transaction(alice, service, sandbox, monkeypatch):
+    order = placed(alice, service, COMMENTS, 10)
+    sandbox.advance(11)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("process died mid-refund")
+
+    monkeypatch.setattr("orders.tracking.refund_order", crash)
+    with pytest.raises(RuntimeError):
+        poll(everything=True)
+    assert refreshed(order).state == State.PLACED, "not canceled without its refund"
