@@ -8,7 +8,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
-os.environ.setdefault("PANEL_VAR_DIR", os.path.join(tempfile.gettempdir(), "panel-tests"))
+# One folder per test run (inherited by the run's subprocesses through the environment), so
+# that runs side by side never share a database file or a broker folder.
+os.environ.setdefault("PANEL_VAR_DIR", tempfile.mkdtemp(prefix="panel-tests-"))
 os.environ.setdefault("STATIC_ROOT", os.path.join(os.environ["PANEL_VAR_DIR"], "static"))
 
 from panel.settings import *  # noqa: F403
