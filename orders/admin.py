@@ -1,10 +1,13 @@
 """Admin for orders, wallets and the ledger. The ledger is append-only."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from orders import staff
 from orders.models import LedgerEntry, Order, OrderEvent, Wallet
@@ -63,14 +66,34 @@ def _one_by_one(queryset: QuerySet[Order], action: object) -> tuple[int, list[st
     return done, errors
 
 
+class NearExpiryFilter(admin.SimpleListFilter):
+    """SMS numbers still waiting for a code whose rental is about to end."""
+
+    title = "SMS expiry"
+    parameter_name = "expiry"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [("soon", "active, expiring within 5 minutes"), ("past", "active, past expiry")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        now = timezone.now()
+        active = queryset.filter(kind="sms", state=State.PLACED)
+        if self.value() == "soon":
+            return active.filter(expires_at__gte=now, expires_at__lte=now + timedelta(minutes=5))
+        if self.value() == "past":
+            return active.filter(expires_at__lt=now)
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "kind", "service", "quantity", "charge", "refunded", "state",
-                    "upstream_id", "upstream_status", "status_unknown", "auto_delivery",
-                    "created_at"]
-    list_filter = ["state", "kind", "status_unknown", "auto_delivery", "provider"]
+    list_display = ["id", "user", "kind", "service", "sms_project", "phone", "quantity",
+                    "charge", "refunded", "state", "upstream_id", "upstream_status",
+                    "status_unknown", "auto_delivery", "expires_at", "created_at"]
+    list_filter = ["state", "kind", NearExpiryFilter, "status_unknown", "auto_delivery",
+                   "provider"]
     search_fields = ["=id", "=upstream_id", "user__email", "link", "phone"]
-    list_select_related = ["user", "service"]
+    list_select_related = ["user", "service", "sms_project"]
     readonly_fields = [f.name for f in Order._meta.fields if f.name != "accounts"]
     exclude = ["accounts"]
     inlines = [OrderEventInline]

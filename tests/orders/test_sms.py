@@ -176,3 +176,15 @@ def test_a_rental_never_sent_is_refunded_by_the_sweep(alice, provider, settings)
         sweep_stale_sending()
     order.refresh_from_db()
     assert order.state == State.REJECTED and order.refunded == order.charge
+
+
+def test_staff_see_numbers_near_expiry_in_admin(alice, provider, admin_client):
+    from django.urls import reverse
+
+    [order] = rent(alice)
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() + timedelta(minutes=2))
+    url = reverse("admin:orders_order_changelist")
+    assert order.phone in admin_client.get(url, {"expiry": "soon"}).content.decode()
+    assert order.phone not in admin_client.get(url, {"expiry": "past"}).content.decode()
+    assert order.phone in admin_client.get(url, {"state": "placed", "kind": "sms"}
+                                           ).content.decode()
