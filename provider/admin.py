@@ -39,12 +39,17 @@ class ProviderForm(forms.ModelForm):
         return key or self.instance.api_key
 
 
-class ProviderRuleInline(admin.StackedInline):
+class RuleInline(admin.StackedInline):
+    """The one pricing rule of a provider or a category, edited in place."""
+
     model = PricingRule
-    fk_name = "provider"
     fields = ["percent", "fixed", "min_price", "rounding", "step", "ending", "allow_below_cost"]
     extra = 0
     max_num = 1
+
+
+class ProviderRuleInline(RuleInline):
+    fk_name = "provider"
     verbose_name = "provider markup"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -78,12 +83,8 @@ class ProviderAdmin(admin.ModelAdmin):
         reprice(form.instance.id)
 
 
-class CategoryRuleInline(admin.StackedInline):
-    model = PricingRule
+class CategoryRuleInline(RuleInline):
     fk_name = "category"
-    fields = ["percent", "fixed", "min_price", "rounding", "step", "ending", "allow_below_cost"]
-    extra = 0
-    max_num = 1
     verbose_name = "category markup"
 
 
