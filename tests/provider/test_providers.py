@@ -74,3 +74,35 @@ def test_admin_pages_render(sandbox, admin_client, provider):
     response = admin_client.get(reverse("admin:provider_provider_change", args=[provider.pk]))
     assert response.status_code == 200
     assert sandbox.key not in response.content.decode(), "the key is never shown back"
+
+
+def test_admin_bulk_set_markup_reprices_the_selected_services(admin_client, provider):
+    from provider.models import Service
+
+    followers = Service.objects.get(upstream_id=1)
+    url = reverse("admin:provider_service_changelist")
+    page = admin_client.post(url, {"action": "set_markup", "_selected_action": [followers.pk]})
+    assert b"Set a markup rule" in page.content
+    admin_client.post(url, {"action": "set_markup", "_selected_action": [followers.pk],
+                            "apply": "1", "percent": "50"})
+    followers.refresh_from_db()
+    assert followers.sell_price == D("0.75")
+    assert PricingRule.objects.get(service=followers).percent == D(50)
+    listing = admin_client.get(url).content.decode()
+    assert "0.750000" in listing and "0.250000" in listing, "cost, sell price and margin"
+
+
+def test_admin_category_rule_reprices(admin_client, provider):
+    from provider.models import Category, Service
+
+    instagram = Category.objects.get(provider=provider, name="Instagram", parent=None)
+    url = reverse("admin:provider_category_change", args=[instagram.pk])
+    form = {"provider": provider.pk, "name": "Instagram", "position": instagram.position,
+            "pricing_rules-TOTAL_FORMS": "1", "pricing_rules-INITIAL_FORMS": "0",
+            "pricing_rules-MIN_NUM_FORMS": "0", "pricing_rules-MAX_NUM_FORMS": "1",
+            "pricing_rules-0-percent": "100", "pricing_rules-0-fixed": "0",
+            "pricing_rules-0-rounding": "step", "pricing_rules-0-step": "0.01",
+            "pricing_rules-0-ending": "0.99"}
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Service.objects.get(upstream_id=1).sell_price == D("1.00")
