@@ -24,6 +24,8 @@ def save_provider(*, name: str, url: str, key: str, markup: Decimal | None = Non
     provider.api_key = key
     if timeout is not None:
         provider.timeout = timeout
+    elif created:
+        provider.timeout = settings.PROVIDER_DEFAULT_TIMEOUT
     provider.full_clean()
     provider.save()
     if markup is not None:

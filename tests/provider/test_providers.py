@@ -106,3 +106,9 @@ def test_admin_category_rule_reprices(admin_client, provider):
     response = admin_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Service.objects.get(upstream_id=1).sell_price == D("1.00")
+
+
+def test_new_providers_take_the_default_timeout(sandbox, settings):
+    settings.PROVIDER_DEFAULT_TIMEOUT = 12.5
+    call_command("add_provider", "p", "--url", sandbox.url, "--key", "k")
+    assert Provider.objects.get().timeout == 12.5
