@@ -63,10 +63,17 @@ def forward_one(order_id: int) -> str | None:
         return _failed(order, exc)
     finally:
         client.close()
-    move(order.pk, State.PLACED, expected=[State.SENDING], action="placed",
-         note=f"upstream order {upstream_id}", upstream_id=upstream_id,
-         placed_at=timezone.now(), next_check_at=timezone.now(), error="")
-    return State.PLACED
+    now = timezone.now()
+    # REVIEW too: a slow worker's order may have been swept to review meanwhile; now that
+    # the answer came, the outcome is known and the upstream id must not be lost.
+    if move(order.pk, State.PLACED, expected=[State.SENDING, State.REVIEW], action="placed",
+            note=f"upstream order {upstream_id}", upstream_id=upstream_id, placed_at=now,
+            next_check_at=now, error=""):
+        return State.PLACED
+    log.error("order %s: upstream order %s answered after the order left sending",
+              order.pk, upstream_id)
+    Order.objects.filter(pk=order.pk, upstream_id=None).update(upstream_id=upstream_id)
+    return Order.objects.values_list("state", flat=True).get(pk=order.pk)
 
 
 def _failed(order: Order, exc: ProviderError) -> str:
