@@ -5,34 +5,24 @@ CI, the filesystem broker under PANEL_VAR_DIR on a laptop), and the worker reads
 database and calls the sandbox that runs in this process, at 127.0.0.1.
 """
 
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from orders.models import Order, OrderEvent
 from orders.states import State
 from panel.celery import app
+from tests.fixtures.processes import subprocess_env
 from tests.orders.helpers import FOLLOWERS, order_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PLACED_WITHIN = 20.0  # seconds, worker start-up included
-
-
-def database_url_of_this_run() -> str:
-    """DATABASE_URL for a subprocess, naming the test database this run created."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(name).resolve()}"
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
 
 
 @pytest.fixture
@@ -41,8 +31,7 @@ def worker(transactional_db, tmp_path) -> Iterator[Path]:
     test ends."""
     app.control.purge()
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-           "DATABASE_URL": database_url_of_this_run()}
+    env = subprocess_env()
     command = [sys.executable, "-m", "celery", "-A", "panel", "worker", "--pool", "solo",
                "--concurrency", "1", "-Q", "celery", "--without-heartbeat",
                "--without-mingle", "--without-gossip", "--loglevel", "INFO"]

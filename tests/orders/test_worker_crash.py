@@ -7,7 +7,6 @@ once the send timeout has passed, with the customer's money still held. And a wo
 was only slow, whose answer comes after that sweep, must not lose the upstream's order id.
 """
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,6 @@ import time
 from datetime import timedelta
 from decimal import Decimal as D
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -29,6 +27,7 @@ from orders.forwarding import forward_one, sweep_stale_sending
 from orders.models import EntryKind, LedgerEntry, Order, OrderEvent
 from orders.states import State
 from provider.models import Provider
+from tests.fixtures.processes import subprocess_env
 from tests.orders.helpers import FOLLOWERS, order_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,17 +35,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ANSWER_HELD_BACK = 30.0  # seconds the sandbox sits on the answer: far longer than the test
 
 
-def database_url_of_this_run() -> str:
-    """DATABASE_URL for a subprocess, naming the test database this run created."""
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(name).resolve()}"
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
-
-
 def forward_orders_process(log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-           "DATABASE_URL": database_url_of_this_run()}
+    env = subprocess_env()
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "manage.py", "forward_orders"],
                                 cwd=settings.BASE_DIR, env=env, stdout=out,
