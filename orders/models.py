@@ -171,3 +171,20 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class Refill(models.Model):
+    """A refill a customer asked for through the API, passed on to the order's provider.
+    Customers see only this row's id; the upstream's refill id stays here."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refills")
+    upstream_id = models.BigIntegerField()
+    status = models.CharField(max_length=50, blank=True, help_text="The provider's last word.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Refill #{self.pk} of order #{self.order_id}"

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from panel.api.snapshot import catalog_changed
 from provider.models import PricingRule, Service, SmsPrice
 from provider.pricing import Rule, RuleBook, service_sell_price, sms_sell_price
 
@@ -56,4 +57,5 @@ def reprice(provider_id: int | None = None) -> int:
             row.sell_price = price
             moved_sms.append(row)
     SmsPrice.objects.bulk_update(moved_sms, ["sell_price"], batch_size=2000)
+    catalog_changed()
     return len(moved) + len(moved_sms)

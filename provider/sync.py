@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from panel.api.snapshot import catalog_changed
 from panel.bulk import update_rows
 from provider.client import (
     ProviderClient,
@@ -138,6 +139,7 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
     Provider.objects.filter(pk=provider.pk).update(
         last_synced_at=timezone.now(), last_sync_error="", multi_status=multi_status)
     progress(str(summary))
+    catalog_changed()
     return summary
 
 

@@ -1,0 +1,170 @@
+"""The API's actions: each reads its parameters, calls the panel's own functions, and
+returns a JSON-able reply (or ready JSON bytes). A refusal is an `ApiError`.
+
+Every action answers only about the key owner's data, with the panel's ids and prices.
+"""
+
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from orders.ledger import wallet_for
+from orders.models import Kind, Order
+from orders.placing import PlacementError, place_order
+from orders.sms import rent_numbers
+from orders.states import State
+from panel.api import catalog, passthrough, serialization, snapshot
+from panel.api.params import ApiError, Params, as_id
+from panel.models import User
+
+type Reply = dict[str, object] | list[object] | bytes
+type Action = Callable[[User, Params], Reply]
+
+MAX_LINK = 2000
+DEFAULT_SMS_COUNTRY = "us"
+
+
+# --- catalog ----------------------------------------------------------------------------
+
+
+def services(user: User, params: Params) -> Reply:
+    """The standard bare list, or with `limit` > 0 the HstockPlus page object."""
+    page = params.whole("page", default=1, invalid="Invalid page")
+    limit = params.whole("limit", default=0, invalid="Invalid limit")
+    if page < 1:
+        raise ApiError("Invalid page")
+    category, subcategory = params.text("category"), params.text("subcategory")
+    if not (limit or category or subcategory):
+        return snapshot.services_body()
+    chosen = catalog.filtered(category=category, subcategory=subcategory)
+    if not limit:
+        return catalog.service_rows(chosen)
+    return catalog.services_page(chosen, page=page, limit=limit)
+
+
+def categories(user: User, params: Params) -> Reply:
+    return {"categories": catalog.categories()}
+
+
+def inventory(user: User, params: Params) -> Reply:
+    return catalog.inventory(params.id("service", missing="Service ID is required",
+                                       unknown="Service not found"))
+
+
+def balance(user: User, params: Params) -> Reply:
+    return {"balance": serialization.money(wallet_for(user).balance),
+            "currency": serialization.currency()}
+
+
+# --- orders -----------------------------------------------------------------------------
+
+
+def add(user: User, params: Params) -> Reply:
+    """Through `place_order`, exactly as the storefront orders."""
+    if not params.has("service"):
+        raise ApiError("Service ID is required")
+    try:
+        order = place_order(user=user, service_id=params.text("service"),
+                            quantity=params.text("quantity"),
+                            link=params.text("link", max_length=MAX_LINK))
+    except PlacementError as exc:  # NotEnoughFunds included: "Insufficient balance: ..."
+        raise ApiError(exc.message) from None
+    return {"order": order.pk}
+
+
+def _orders(user: User, ids: list[int]) -> dict[int, Order]:
+    found = Order.objects.filter(user=user, pk__in=ids).exclude(kind=Kind.SMS)
+    return {order.pk: order for order in found}
+
+
+def status(user: User, params: Params) -> Reply:
+    """`order`, or `orders=1,2,...` (up to 100) answered as an object keyed by id."""
+    if params.has("orders") and not params.has("order"):
+        tokens = params.ids("orders")
+        found = _orders(user, [i for i in map(as_id, tokens) if i])
+        incorrect = {"error": "Incorrect order ID"}
+        return {token: serialization.order_status(found[order_id])
+                if (order_id := as_id(token)) in found else incorrect for token in tokens}
+    order_id = params.id("order", missing="Order ID is required", unknown="Order not found")
+    order = _orders(user, [order_id]).get(order_id)
+    if order is None:
+        raise ApiError("Order not found")
+    return serialization.order_status(order)
+
+
+def refill(user: User, params: Params) -> Reply:
+    order_id = params.id("order", missing="Order ID is required", unknown="Order not found")
+    return {"refill": passthrough.request_refill(user, order_id).pk}
+
+
+def refill_status(user: User, params: Params) -> Reply:
+    refill_id = params.id("refill", missing="Refill ID is required", unknown="Refill not found")
+    return {"status": passthrough.refill_status(user, refill_id)}
+
+
+def cancel(user: User, params: Params) -> Reply:
+    field = "orders" if params.has("orders") else "order"
+    return passthrough.cancel_orders(user, params.ids(field))
+
+
+# --- SMS numbers ------------------------------------------------------------------------
+
+
+def sms_countries(user: User, params: Params) -> Reply:
+    return catalog.sms_countries()
+
+
+def sms_projects(user: User, params: Params) -> Reply:
+    return catalog.sms_projects(params.text("country"))
+
+
+def add_sms(user: User, params: Params) -> Reply:
+    """Rent numbers; only the numbers obtained are listed."""
+    if not params.has("project_id"):
+        raise ApiError("Project ID is required")
+    try:
+        rented = rent_numbers(user=user, project_id=params.text("project_id"),
+                              country=params.text("country") or DEFAULT_SMS_COUNTRY,
+                              quantity=params.text("quantity") or 1,
+                              phone=params.text("phone"))
+    except PlacementError as exc:
+        raise ApiError(exc.message) from None
+    active = [order for order in rented if order.state == State.PLACED]
+    if not active:
+        raise ApiError(_no_number(rented))
+    code = active[0].sms_country.code
+    return {"orders": [{"order": order.pk, "phone": order.phone, "country": code,
+                        "status": "active"} for order in active]}
+
+
+def _no_number(rented: list[Order]) -> str:
+    checking = [order.pk for order in rented if order.state == State.REVIEW]
+    if checking:
+        listed = ", ".join(f"#{pk}" for pk in checking)
+        return f"No number yet: the request is being checked (order {listed})"
+    return "No numbers available"
+
+
+def _number(user: User, params: Params) -> Order:
+    order_id = params.id("order", missing="Order ID is required", unknown="Order not found")
+    order = Order.objects.filter(pk=order_id, user=user, kind=Kind.SMS).first()
+    if order is None:
+        raise ApiError("Order not found")
+    return order
+
+
+def sms_code(user: User, params: Params) -> Reply:
+    return serialization.sms_code(_number(user, params), timezone.now())
+
+
+def sms_status(user: User, params: Params) -> Reply:
+    return serialization.sms_status(_number(user, params), timezone.now())
+
+
+ACTIONS: dict[str, Action] = {
+    "services": services, "categories": categories, "inventory": inventory,
+    "balance": balance, "add": add, "status": status, "refill": refill,
+    "refill_status": refill_status, "cancel": cancel, "sms_countries": sms_countries,
+    "sms_projects": sms_projects, "add_sms": add_sms, "sms_code": sms_code,
+    "sms_status": sms_status,
+}

@@ -1,0 +1,131 @@
+"""What the API page (`/api`) says about each action: parameters, an example request and
+an example answer. Kept beside the actions so the page and the code change together."""
+
+import json
+import shlex
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    about: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ActionDoc:
+    name: str
+    about: str
+    params: tuple[Param, ...] = ()
+    example: dict[str, str] = field(default_factory=dict)
+    answer: object = None
+
+    def curl(self, endpoint: str) -> str:
+        fields = {"key": "YOUR_API_KEY", "action": self.name, **self.example}
+        lines = [f"curl -X POST {shlex.quote(endpoint)}"]
+        lines += [f"  -d {shlex.quote(f'{name}={value}')}" for name, value in fields.items()]
+        return " \\\n".join(lines)
+
+    def answer_json(self, currency: str) -> str:
+        text = json.dumps(self.answer, indent=2, ensure_ascii=False)
+        return text.replace('"USD"', json.dumps(currency))
+
+
+SERVICE_ROW = {"service": 1, "name": "Instagram Followers", "type": "Default",
+               "category": "Instagram", "rate": "0.55", "min": 100, "max": 10000,
+               "refill": True, "cancel": False, "stock": 10000, "entityType": "smm",
+               "autoDelivery": True}
+
+ACTIONS = (
+    ActionDoc(
+        "services", "Every service on sale. Without limit, the standard bare list; with "
+        "limit > 0, one page in an object with total, page, limit (at most 1000) and "
+        "total_pages. rate is the price per 1,000 for smm services and per item for "
+        "products.",
+        (Param("category", "only this category (a name from categories)"),
+         Param("subcategory", "only this subcategory"),
+         Param("limit", "services per page; 0 or absent: all, as a bare list"),
+         Param("page", "the page, from 1 (with limit)")),
+        {}, [SERVICE_ROW]),
+    ActionDoc(
+        "categories", "The categories with services on sale, each with its subcategories.",
+        (), {}, {"categories": [{"category": "Instagram",
+                                  "subcategories": ["Followers", "Likes"]}]}),
+    ActionDoc(
+        "inventory", "Stock of one service.",
+        (Param("service", "the service id", required=True),),
+        {"service": "4"}, {"service": 4, "stock": 42, "available": True,
+                           "entityType": "product", "autoDelivery": True}),
+    ActionDoc(
+        "add", "Place an order; it is charged to your balance at once.",
+        (Param("service", "the service id", required=True),
+         Param("quantity", "between the service's min and max", required=True),
+         Param("link", "the URL to deliver to (smm services); for products an optional "
+               "delivery e-mail or reference")),
+        {"service": "1", "quantity": "1000", "link": "https://instagram.com/p/abc"},
+        {"order": 23501}),
+    ActionDoc(
+        "status", "An order's status: Pending, In progress, Completed, Partial or Canceled. "
+        "charge is what you paid, less refunds. Products list the delivered accounts. "
+        "With orders (up to 100 ids), an object keyed by id.",
+        (Param("order", "an order id"), Param("orders", "comma-separated order ids")),
+        {"order": "23501"},
+        {"status": "In progress", "charge": "0.5500", "start_count": 1000, "remains": 500,
+         "currency": "USD", "autoDelivery": True}),
+    ActionDoc(
+        "balance", "Your balance.", (), {}, {"balance": "12.3400", "currency": "USD"}),
+    ActionDoc(
+        "refill", "Ask for a refill of a completed order, for services with refill.",
+        (Param("order", "the order id", required=True),), {"order": "23501"},
+        {"refill": 12}),
+    ActionDoc(
+        "refill_status", "Where a refill stands.",
+        (Param("refill", "the refill id", required=True),), {"refill": "12"},
+        {"status": "Completed"}),
+    ActionDoc(
+        "cancel", "Ask to cancel orders in progress, for services with cancel; an order "
+        "canceled is refunded for what was not delivered once it ends.",
+        (Param("orders", "comma-separated order ids (up to 100)", required=True),),
+        {"orders": "23501,23502"},
+        [{"order": 23501, "cancel": 1},
+         {"order": 23502, "cancel": {"error": "Incorrect order ID"}}]),
+    ActionDoc(
+        "sms_countries", "Countries with verification numbers on sale.", (), {},
+        [{"country_code": "us", "country_name": "United States"}]),
+    ActionDoc(
+        "sms_projects", "What numbers can verify, with the price of one number.",
+        (Param("country", "a country code, e.g. us"),), {"country": "us"},
+        [{"project_id": "3", "name": "OpenAI / ChatGPT", "price": "0.5500",
+          "country_id": "us", "country_title": "United States"}]),
+    ActionDoc(
+        "add_sms", "Rent numbers, charged at once. Numbers the provider could not supply are "
+        "not listed and not charged.",
+        (Param("project_id", "from sms_projects", required=True),
+         Param("country", "a country code (default us)"),
+         Param("quantity", "1 to 10 (default 1)"),
+         Param("phone", "a number rented before, to use again")),
+        {"project_id": "3", "country": "us"},
+        {"orders": [{"order": 23510, "phone": "+15550001234", "country": "us",
+                     "status": "active"}]}),
+    ActionDoc(
+        "sms_code", "The code, once the SMS has arrived (waiting until then; expired or "
+        "canceled numbers are refunded).",
+        (Param("order", "the number's order id", required=True),), {"order": "23510"},
+        {"status": "completed", "code": "123456",
+         "sms_content": "Your verification code is 123456"}),
+    ActionDoc(
+        "sms_status", "A number's status: active, code_received, expired or canceled.",
+        (Param("order", "the number's order id", required=True),), {"order": "23510"},
+        {"status": "code_received", "phone": "+15550001234", "code": "123456",
+         "charge": "0.5500", "currency": "USD", "expires_at": "2026-01-01T12:00:00.000Z"}),
+)
+
+
+def try_fields() -> list[tuple[str, str]]:
+    """Each parameter name once, with the actions that take it (for the try-it form)."""
+    takers: dict[str, list[str]] = {}
+    for doc in ACTIONS:
+        for param in doc.params:
+            takers.setdefault(param.name, []).append(doc.name)
+    return [(name, " ".join(actions)) for name, actions in takers.items()]

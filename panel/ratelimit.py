@@ -1,0 +1,115 @@
+"""Rate limits (the customers' API, sign-in attempts), counted in the Django cache.
+
+The cache is shared between processes: the file cache of one machine by default, Redis in
+production (`CACHE_URL`). Fixed windows: `600/m` allows 600
+calls in each calendar minute. A cache that fails is logged and lets the call through, as an
+outage of the cache must not take the API down with it.
+"""
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+log = logging.getLogger(__name__)
+
+UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60,
+         "h": 3600, "hr": 3600, "hour": 3600}
+RATE = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{0,6})\s*([a-z]+)\s*$")
+UNIT_NAMES = {1: "second", 60: "minute", 3600: "hour"}
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    def __str__(self) -> str:
+        unit = UNIT_NAMES.get(self.seconds, f"{self.seconds} seconds")
+        return f"{self.count} per {unit}"
+
+
+@lru_cache(maxsize=16)
+def parse_rate(text: str) -> Rate:
+    """`600/m`, `20/s`, `10000/h` (also `/min`, `/hour`, `/5m`...)."""
+    match = RATE.match(text.lower())
+    unit = _unit(match.group(3)) if match else None
+    if match is None or unit is None or int(match.group(1)) < 1:
+        raise ImproperlyConfigured(f"not a rate: {text!r} (e.g. 600/m, 20/s, 10000/h)")
+    return Rate(int(match.group(1)), unit * int(match.group(2) or 1))
+
+
+def _unit(word: str) -> int | None:
+    if word in UNITS:
+        return UNITS[word]
+    singular = word.removesuffix("s")
+    return UNITS.get(singular) if len(singular) > 1 else None  # "mins", never "ms"
+
+
+def per_key_rate() -> Rate:
+    return parse_rate(settings.API_RATE_LIMIT)
+
+
+def failed_key_rate() -> Rate:
+    return parse_rate(settings.API_FAILED_KEY_LIMIT)
+
+
+def now() -> float:
+    """The clock windows are counted by (a function, so tests can move it)."""
+    return time.time()
+
+
+def _bucket(name: str, who: str, rate: Rate, moment: float) -> tuple[str, int]:
+    """The cache key of the current window, and the seconds left in it."""
+    window = int(moment // rate.seconds)
+    digest = hashlib.sha256(who.encode()).hexdigest()[:24]
+    left = rate.seconds - int(moment % rate.seconds)
+    return f"api:rl:{name}:{rate.seconds}:{digest}:{window}", max(left, 1)
+
+
+def hit(name: str, who: str, rate: Rate) -> int | None:
+    """Count one call; the seconds to wait when it is over the limit, else None."""
+    key, left = _bucket(name, who, rate, now())
+    try:
+        cache.add(key, 0, timeout=left + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=left + 1)
+            count = 1
+    except Exception:
+        log.warning("rate limit %s not counted: cache unavailable", name, exc_info=True)
+        return None
+    return left if count > rate.count else None
+
+
+def exhausted(name: str, who: str, rate: Rate) -> int | None:
+    """Whether `who` has used up the window already (without counting a call)."""
+    key, left = _bucket(name, who, rate, now())
+    try:
+        count = cache.get(key, 0)
+    except Exception:
+        log.warning("rate limit %s not read: cache unavailable", name, exc_info=True)
+        return None
+    return left if count >= rate.count else None
+
+
+def client_address(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front, the address the outermost
+    trusted proxy saw (X-Forwarded-For read from the right: the left is the client's to forge)."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in
+                 request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return forwarded[0] if forwarded else remote
+    return forwarded[-proxies][:100]
