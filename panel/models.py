@@ -1,7 +1,10 @@
-"""The panel's user: customers, staff and admins alike sign in with their e-mail."""
+"""The panel's user (customers, staff and admins alike sign in with their e-mail), the
+database locks, and the shop's branding."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.db import models, transaction
 
 
 class EmailUserManager(UserManager):
@@ -44,3 +47,38 @@ class Lock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #4f46e5 (# and six hex digits).")
+
+
+class ShopSettings(models.Model):
+    """The shop's branding, one row, edited in the admin; read through `panel.branding`,
+    which caches it. Saving drops the cached copy so every page shows the change at once."""
+
+    CACHE_KEY = "panel:branding:v1"
+
+    name = models.CharField("shop name", max_length=80, default="Reseller Panel")
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    primary_color = models.CharField("primary colour", max_length=7, default="#4f46e5",
+                                     validators=[HEX_COLOUR])
+    support_email = models.EmailField("support e-mail", blank=True)
+    footer_text = models.CharField(max_length=300, blank=True)
+    currency_symbol = models.CharField(max_length=8, default="$",
+                                       help_text="Shown before every price and balance.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "shop settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1  # a singleton
+        super().save(*args, **kwargs)
+        # Now for this process, and again after commit so a reader racing the transaction
+        # cannot keep the old copy cached.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))

@@ -2,7 +2,7 @@
 
 Every difference between a laptop and production is an environment variable read here
 through django-environ, with a default that needs nothing but Python (SQLite, a filesystem
-Celery broker, a local-memory cache). `.env.example` documents each variable.
+Celery broker, a file cache). `.env.example` documents each variable.
 """
 
 from datetime import timedelta
@@ -71,7 +71,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "panel.branding.context",
+                "panel.storefront.context.header",
             ],
+            "libraries": {"shop": "panel.storefront.tags"},
         },
     },
 ]
@@ -97,7 +100,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 # Locks and rate limits live in the cache; in production it must be shared (Redis).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://panel")}
+# The default is a file cache in var/, shared by every process of one machine (web
+# processes, workers): rate limits and cached pages never live in one process's memory.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 
 # --- Auth, i18n, static -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -106,6 +111,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins allowed per client address and per account (e-mail) before sign-in is
+# refused for the rest of the window; e-mails (sign-up, verification, password reset)
+# one address may have sent. Counted in the cache.
+LOGIN_FAILED_LIMIT_ADDRESS = env.str("LOGIN_FAILED_LIMIT_ADDRESS", default="30/15m")
+LOGIN_FAILED_LIMIT_ACCOUNT = env.str("LOGIN_FAILED_LIMIT_ACCOUNT", default="10/15m")
+ACCOUNT_EMAIL_LIMIT = env.str("ACCOUNT_EMAIL_LIMIT", default="10/h")
+# Seconds an e-mail verification link stays valid.
+EMAIL_VERIFY_MAX_AGE = env.int("EMAIL_VERIFY_MAX_AGE", default=3 * 24 * 3600)
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -178,6 +191,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
             "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
             "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
             "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+            "control_folder": str(CELERY_BROKER_DIR / "control"),
             "store_processed": False,
         }
     )
@@ -211,6 +225,19 @@ CELERY_BEAT_SCHEDULE = {
 # --- Panel ------------------------------------------------------------------------------
 PROVIDER_DEFAULT_TIMEOUT = env.float("PROVIDER_DEFAULT_TIMEOUT", default=20.0)
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+# Customers' API: failed key checks allowed per client address before it is refused (429).
+API_FAILED_KEY_LIMIT = env.str("API_FAILED_KEY_LIMIT", default="20/m")
+# Seconds the ready `services` list may be served before a request rebuilds it (a sync or a
+# price change rebuilds it at once; this bounds what a per-process cache can miss).
+API_SERVICES_MAX_AGE = env.int("API_SERVICES_MAX_AGE", default=300)
+# Reverse proxies in front of the panel that append to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). Only then is the header trusted, from the right.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The currency of every price, balance and charge the panel shows its customers.
+PANEL_CURRENCY = env.str("PANEL_CURRENCY", default="USD")
+# Seconds a process may serve its cached copy of the shop's branding (a save clears the
+# shared cache at once; this bounds what a per-process cache can miss).
+BRANDING_CACHE_SECONDS = env.int("BRANDING_CACHE_SECONDS", default=300)
 # An order still `sending` after this many seconds lost its worker: it goes to review.
 ORDER_SEND_TIMEOUT = env.int("ORDER_SEND_TIMEOUT", default=300)
 # Seconds before an order held for provider funds is offered to the upstream again.

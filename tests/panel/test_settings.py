@@ -53,7 +53,8 @@ def test_embedded_defaults_need_nothing_but_python(tmp_path):
     assert "journal_mode=WAL" in s["db_options"]["init_command"]
     assert s["broker"] == "filesystem://"
     assert s["broker_folder"].startswith(str(tmp_path))
-    assert s["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert s["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert s["cache_location"] == str(tmp_path / "cache")
     assert s["debug"] is False
     assert s["ssl_redirect"] is True, "HTTPS redirect is on by default when DEBUG is off"
     assert s["rate"] == "600/m"

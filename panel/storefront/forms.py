@@ -1,0 +1,62 @@
+"""The storefront's account forms: sign-up, and sign-in with its attempt limits."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.core.exceptions import ValidationError
+
+from panel.models import User
+from panel.storefront import throttle
+
+
+class SignupForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "E-mail"
+        email.widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["password1"].help_text = "At least 8 characters, not only digits."
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError("An account with this e-mail already exists. Sign in, or "
+                                  "reset your password.")
+        return email
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, by e-mail in any case, refused while the address or the account
+    has used up its failed attempts."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail and password do not match an account.",
+        "throttled": "Too many failed sign-ins. Try again in %(wait)s, or reset your "
+                     "password.",
+    }
+
+    def __init__(self, request: object = None, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email"})
+        self.fields["username"].label = "E-mail"
+
+    def clean(self) -> dict:
+        email = (self.cleaned_data.get("username") or "").strip()
+        if email and (wait := throttle.sign_in_blocked(self.request, email)):
+            raise ValidationError(self.error_messages["throttled"], code="throttled",
+                                  params={"wait": throttle.minutes(wait)})
+        known = User.objects.filter(email__iexact=email).values_list("email", flat=True)
+        self.cleaned_data["username"] = known.first() or email
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login":
+                throttle.sign_in_failed(self.request, email)
+            raise

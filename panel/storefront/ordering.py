@@ -1,0 +1,116 @@
+"""A new order: pick a service, the form adapts to its type, the total follows the
+quantity (priced on the server by `orders.placing.quote`), and `place_order` charges it.
+
+The page and the quote refuse exactly what placing would refuse, with its messages: both
+call the same function.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from orders.placing import NotEnoughFunds, PlacementError, on_sale_service, place_order, quote
+from panel.models import User
+from panel.storefront import catalog as selectors
+from panel.storefront.context import balance_of
+from panel.storefront.rendering import customer_required, page, wants_partial
+from panel.storefront.verification import require_verified
+from provider.models import Service
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the order would cost, or why it would be refused."""
+
+    amount: Decimal | None = None
+    error: str = ""
+    field: str = ""
+    balance: Decimal = Decimal(0)
+
+    @property
+    def short_of_funds(self) -> bool:
+        return self.field == "funds"
+
+    @property
+    def balance_after(self) -> Decimal | None:
+        return None if self.amount is None else self.balance - self.amount
+
+
+def preview(*, user: User, service_id: object, quantity: object, link: object) -> Preview:
+    balance = balance_of(user)
+    try:
+        q = quote(service_id=service_id, quantity=quantity, link=link)
+    except PlacementError as exc:
+        return Preview(error=exc.message, field=exc.field, balance=balance)
+    if q.amount > balance:
+        # The words place_order would use, said before the customer presses the button.
+        return Preview(q.amount, f"Insufficient balance: this order costs {q.amount}.",
+                       "funds", balance)
+    return Preview(q.amount, balance=balance)
+
+
+def _selected(raw: str | None) -> Service | None:
+    if not raw:
+        return None
+    try:
+        return on_sale_service(raw)
+    except PlacementError:
+        return None
+
+
+def _context(request: HttpRequest, params: dict) -> dict:
+    service = _selected(params.get("service"))
+    category = service.category_id if service else selectors.parse_id(params.get("category"))
+    quantity = params.get("quantity") or (service.min_quantity if service else "")
+    link = params.get("link", "")
+    context = {
+        "service": service, "category": category, "quantity": quantity, "link": link,
+        "categories": selectors.categories,
+        "services": (selectors.on_sale().filter(category_id=category)
+                     .select_related("subcategory").order_by("subcategory__name", "id")
+                     if category else []),
+        "verified": request.user.email_verified,
+    }
+    if service:
+        context["preview"] = preview(user=request.user, service_id=service.pk,
+                                     quantity=quantity, link=link)
+    return context
+
+
+@customer_required
+def new_order(request: HttpRequest) -> HttpResponse:
+    """GET: choose a category and a service, see the form; POST: place the order."""
+    if request.method == "POST":
+        return _place(request)
+    partial = "choice" if request.htmx and request.htmx.target == "order-choice" else "details"
+    return page(request, "storefront/order_new.html", _context(request, request.GET.dict()),
+                partial=partial)
+
+
+def _place(request: HttpRequest) -> HttpResponse:
+    data = request.POST
+    try:
+        require_verified(request.user)
+        order = place_order(user=request.user, service_id=data.get("service"),
+                            quantity=data.get("quantity"), link=data.get("link", ""))
+    except PlacementError as exc:
+        context = _context(request, data.dict())
+        context["refusal"] = exc.message
+        context["refusal_field"] = "funds" if isinstance(exc, NotEnoughFunds) else exc.field
+        return page(request, "storefront/order_new.html", context, partial="details")
+    url = reverse("order", args=[order.pk])
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
+
+
+@customer_required
+def order_quote(request: HttpRequest) -> HttpResponse:
+    """The live total for the form's service, quantity and link (an htmx fragment)."""
+    params = request.GET
+    context = {"preview": preview(user=request.user, service_id=params.get("service"),
+                                  quantity=params.get("quantity"), link=params.get("link", "")),
+               "link": params.get("link", ""), "verified": request.user.email_verified}
+    return page(request, "storefront/order_new.html#quote", context)

@@ -1,0 +1,34 @@
+"""The home page and the catalog."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from orders.models import Order
+from panel.storefront import catalog as selectors
+from panel.storefront.rendering import page
+
+PER_PAGE = 30
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    recent = []
+    if request.user.is_authenticated:
+        recent = list(Order.objects.filter(user=request.user)
+                      .select_related("service", "sms_project", "sms_country")[:5])
+    return page(request, "storefront/home.html",
+                {"categories": selectors.categories, "recent": recent})
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    """Services on sale (or SMS offers), searched and filtered; htmx swaps the results."""
+    filters = selectors.Filters.from_query(request.GET)
+    context: dict[str, object] = {
+        "filters": filters, "kinds": selectors.KINDS, "deliveries": selectors.DELIVERIES,
+        "categories": selectors.categories,  # called only when the whole page renders
+    }
+    if filters.kind == "sms":
+        context["offers"] = selectors.sms_offers(filters.q)
+    else:
+        context["page"] = Paginator(selectors.services(filters), PER_PAGE).get_page(
+            request.GET.get("page"))
+    return page(request, "storefront/catalog.html", context, partial="results")

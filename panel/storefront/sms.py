@@ -1,0 +1,84 @@
+"""Verification numbers: choose a country, then a project at its price, and rent one
+(`orders.sms.rent_numbers`, synchronous: the customer waits for the number). The number's
+own page then waits for the code, reading only the database; polling the upstream is the
+beat's job (`orders.sms_tracking`)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from orders.models import Kind, Order
+from orders.placing import NotEnoughFunds, PlacementError
+from orders.sms import rent_numbers
+from panel.storefront.rendering import customer_required, page, wants_partial
+from panel.storefront.verification import require_verified
+from provider.models import SmsCountry, SmsPrice
+
+HISTORY = 20
+
+
+def countries() -> list[dict[str, str]]:
+    """Countries with at least one number on sale, by name, one row per code."""
+    rows = (SmsCountry.objects.filter(enabled=True, provider__enabled=True,
+                                      prices__available=True, prices__project__enabled=True)
+            .values("code", "name").distinct().order_by("name", "code"))
+    seen: dict[str, dict[str, str]] = {}
+    for row in rows:
+        seen.setdefault(row["code"], row)
+    return list(seen.values())
+
+
+def offers(code: str) -> list[SmsPrice]:
+    """The projects on sale in the country `code`, with their prices."""
+    return list(SmsPrice.objects.filter(
+        country__code=code, available=True, project__enabled=True, country__enabled=True,
+        project__provider__enabled=True).select_related("project", "country")
+        .order_by("project__name", "sell_price"))
+
+
+def _context(request: HttpRequest, code: str, error: PlacementError | None = None) -> dict:
+    places = countries()
+    codes = [c["code"] for c in places]
+    if code not in codes:
+        code = "us" if "us" in codes else (codes[0] if codes else "")
+    history = []
+    if request.user.is_authenticated:
+        history = list(Order.objects.filter(user=request.user, kind=Kind.SMS).defer("accounts")
+                       .select_related("sms_project", "sms_country")[:HISTORY])
+    return {"countries": places, "country": code, "offers": offers(code) if code else [],
+            "project": request.GET.get("project", ""), "history": history,
+            "error": error.message if error else "",
+            "short_of_funds": isinstance(error, NotEnoughFunds)}
+
+
+def country_of(project: str) -> str:
+    """A country where the project (from the catalog's "Rent a number") is on sale."""
+    if not (project.isascii() and project.isdigit()):
+        return ""
+    return (SmsPrice.objects.filter(project_id=int(project), available=True,
+                                    country__enabled=True)
+            .order_by("country__name").values_list("country__code", flat=True).first() or "")
+
+
+def sms_page(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("country", "").strip().lower()[:10]
+    if not code and (project := request.GET.get("project", "")):
+        code = country_of(project[:18])
+    return page(request, "storefront/sms.html", _context(request, code), partial="projects")
+
+
+@require_POST
+@customer_required
+def rent(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("country", "").strip().lower()[:10]
+    try:
+        require_verified(request.user)
+        numbers = rent_numbers(user=request.user, project_id=request.POST.get("project"),
+                               country=code, quantity=1)
+    except PlacementError as exc:
+        return page(request, "storefront/sms.html", _context(request, code, exc),
+                    partial="projects")
+    url = reverse("order", args=[numbers[0].pk])
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)

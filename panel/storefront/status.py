@@ -1,0 +1,70 @@
+"""How an order's state reads to its customer.
+
+Staff states (sending, review, waiting for provider funds) are internal: the customer sees
+Pending or Processing. Each label has a tone, which picks the badge's colour.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from orders.models import Kind, Order
+from orders.states import FINAL, State
+
+GROUPS = {
+    "active": ("Active", None),
+    "completed": ("Completed", [State.COMPLETED]),
+    "partial": ("Partial", [State.PARTIAL]),
+    "canceled": ("Canceled or refused", [State.CANCELED, State.REJECTED]),
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    tone: str  # wait | live | ok | warn | bad
+
+
+def badge(order: Order) -> Badge:
+    state, sms = order.state, order.kind == Kind.SMS
+    if state in (State.QUEUED, State.SENDING):
+        return Badge("Renting" if sms else "Pending", "wait")
+    if state in (State.REVIEW, State.PROVIDER_FUNDS):
+        return Badge("Processing", "wait")
+    if state == State.PLACED:
+        if sms:
+            return Badge("Waiting for SMS", "live")
+        if order.upstream_status.strip().lower() == "pending":
+            return Badge("Pending", "wait")
+        return Badge("In progress", "live")
+    if state == State.COMPLETED:
+        return Badge("Code received" if sms else "Completed", "ok")
+    if state == State.PARTIAL:
+        return Badge("Partial", "warn")
+    if state == State.CANCELED:
+        return Badge("No code, refunded" if sms else "Canceled", "bad")
+    return Badge("Refused", "bad")
+
+
+def is_final(order: Order) -> bool:
+    return order.state in FINAL
+
+
+def delivered(order: Order) -> int | None:
+    """How much of an SMM order was delivered, once the upstream told us what remains."""
+    if order.remains is None:
+        return None
+    return max(order.quantity - order.remains, 0)
+
+
+def paid(order: Order) -> Decimal:
+    """What the order cost the customer in the end: the charge less any refund."""
+    return order.charge - order.refunded
+
+
+def seconds_left(moment: datetime | None) -> int:
+    if moment is None:
+        return 0
+    return max(int((moment - timezone.now()).total_seconds()), 0)

@@ -1,0 +1,105 @@
+"""Template tags and filters of the storefront (`{% load shop %}`)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from orders.models import Order
+from panel.storefront import status
+
+register = template.Library()
+http_url = URLValidator(schemes=["http", "https"])
+CENTS = Decimal("0.01")
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def plain(amount: Decimal) -> str:
+    """`amount` with at least two decimals and no trailing zeros beyond: 25.00, 0.015, 0.55.
+    Only formatting: no digit is rounded away."""
+    value = abs(amount).normalize()
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(CENTS)
+    return f"{value:,f}"
+
+
+@register.simple_tag(takes_context=True)
+def money(context: template.Context, value: object, signed: bool = False) -> str:
+    """`{% money amount %}`: the amount with the shop's currency symbol; `signed=True`
+    shows + or a minus sign (ledger entries)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return "—"
+    symbol = context["shop"].currency_symbol if "shop" in context else "$"
+    sign = "\u2212" if amount < 0 else ("+" if signed and amount > 0 else "")
+    return f"{sign}{symbol}{plain(amount)}"
+
+
+@register.filter
+def thousands(value: object) -> str:
+    try:
+        return f"{int(value):,}"  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def http_link(value: object) -> str:
+    """A link the customer typed: clickable only when it is an http(s) URL, always escaped."""
+    text = str(value or "")
+    try:
+        http_url(text)
+    except ValidationError:
+        return text  # rendered escaped, never as a link
+    return _anchor(text)
+
+
+def _anchor(url: str) -> SafeString:
+    return format_html('<a href="{}" rel="nofollow noopener noreferrer" target="_blank">{}</a>',
+                       url, url)
+
+
+@register.filter
+def linkify(value: object) -> SafeString:
+    """Text with its http(s) URLs made links (nothing else: no mailto, no javascript) and its
+    line breaks kept; everything else escaped."""
+    text, out, last = str(value or ""), [], 0
+    for match in URL_IN_TEXT.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)")
+        out += [escape(text[last:match.start()]), _anchor(url)]
+        last = match.start() + len(url)
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308 - every part escaped
+
+
+@register.filter
+def badge(order: Order) -> status.Badge:
+    return status.badge(order)
+
+
+@register.filter
+def is_final(order: Order) -> bool:
+    return status.is_final(order)
+
+
+@register.filter
+def delivered(order: Order) -> int | None:
+    return status.delivered(order)
+
+
+@register.filter
+def paid(order: Order) -> Decimal:
+    return status.paid(order)
+
+
+@register.filter
+def seconds_left(moment: object) -> int:
+    return status.seconds_left(moment)  # type: ignore[arg-type]

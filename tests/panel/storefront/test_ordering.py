@@ -1,0 +1,142 @@
+"""A new order: the form adapts to the service, the quote is the server's (orders.placing),
+and placing refuses what placing refuses, with its words."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from orders.models import Order
+from orders.placing import PlacementError, quote
+from provider.models import Category
+from tests.panel.storefront.conftest import htmx
+
+FOLLOWERS, GMAIL, TWITTER = 1, 4, 9
+LINK = "https://instagram.com/alice"
+
+
+def test_an_smm_service_asks_for_a_link(as_alice, service):
+    page = as_alice.get(f"/order/new/?service={service(FOLLOWERS).pk}").content.decode()
+    assert 'name="link" type="url" inputmode="url" required' in page
+    assert 'min="100" max="10000"' in page and 'value="100"' in page
+    assert "Min 100 · Max 10,000" in page
+
+
+def test_a_product_asks_for_an_optional_delivery_email(as_alice, service):
+    page = as_alice.get(f"/order/new/?service={service(GMAIL).pk}").content.decode()
+    assert "Delivery e-mail" in page and "(optional)" in page
+    assert 'name="link" type="text" inputmode="email"' in page and "required maxlength" not in page
+    assert "50 in stock" in page
+
+
+def test_a_category_brings_its_services(as_alice, provider):
+    email = Category.objects.get(name="Accounts-Email", parent=None)
+    response = as_alice.get(f"/order/new/?category={email.pk}", headers=htmx("order-choice"))
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="order-choice">')
+    assert "Gmail Account - USA" in html and "Instagram Followers" not in html
+    assert '<optgroup label="Gmail">' in html
+
+
+def test_a_service_brings_its_form(as_alice, service):
+    response = as_alice.get(f"/order/new/?service={service(GMAIL).pk}",
+                            headers=htmx("order-details"))
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="order-details">')
+    assert "Delivery e-mail" in html
+
+
+def _quote(client, service_id, quantity, link=""):
+    response = client.get("/order/quote/", {"service": service_id, "quantity": quantity,
+                                            "link": link}, headers=htmx("quote"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_total_is_the_servers_quote(as_alice, service):
+    followers = service(FOLLOWERS).pk
+    html = _quote(as_alice, followers, 2000, LINK)
+    expected = quote(service_id=followers, quantity=2000, link=LINK).amount
+    assert expected == D("1.00")
+    assert 'data-testid="total">$1.00</strong>' in html
+    assert "Balance after this order: $99.00" in html
+    assert "<html" not in html
+
+
+@pytest.mark.parametrize(("upstream_id", "quantity", "link"), [
+    (FOLLOWERS, 50, LINK), (FOLLOWERS, 20000, LINK), (FOLLOWERS, "1.5", LINK),
+    (FOLLOWERS, 100, ""), (FOLLOWERS, 100, "javascript:alert(1)"), (TWITTER, 4, ""),
+])
+def test_the_quote_refuses_with_the_placing_message(as_alice, service, upstream_id,
+                                                    quantity, link):
+    service_id = service(upstream_id).pk
+    with pytest.raises(PlacementError) as refused:
+        quote(service_id=service_id, quantity=quantity, link=link)
+    html = _quote(as_alice, service_id, quantity, link)
+    assert f'data-testid="quote-error">{refused.value.message}' in html
+
+
+def test_the_quote_warns_of_a_short_balance_with_a_way_to_add_funds(as_alice, service):
+    html = _quote(as_alice, service(GMAIL).pk, 5)
+    assert "Insufficient balance: this order costs 125.0000." in html
+    assert "You have $100.00." in html and 'href="/wallet/add-funds/"' in html
+
+
+def test_placing_charges_and_opens_the_order(as_alice, alice, service):
+    response = as_alice.post("/order/new/", {"service": service(FOLLOWERS).pk,
+                                             "quantity": "1000", "link": LINK})
+    order = Order.objects.get(user=alice)
+    assert response.status_code == 302 and response["Location"] == f"/orders/{order.pk}/"
+    assert order.charge == D("0.50") and order.link == LINK
+    alice.wallet.refresh_from_db()
+    assert alice.wallet.balance == D("99.50")
+
+
+def test_placing_from_htmx_redirects_the_browser(as_alice, alice, service):
+    response = as_alice.post("/order/new/", {"service": service(GMAIL).pk, "quantity": "1"},
+                             headers=htmx("order-details"))
+    order = Order.objects.get(user=alice)
+    assert response["HX-Redirect"] == f"/orders/{order.pk}/"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"quantity": "5"}, "Quantity must be between 100 and 10000."),
+    ({"link": "ftp://example.com"}, "The link must be an http:// or https:// URL."),
+    ({"service": "999999"}, "Service not found."),
+])
+def test_placing_refuses_with_the_reason_and_charges_nothing(as_alice, alice, service, data,
+                                                             message):
+    form = {"service": service(FOLLOWERS).pk, "quantity": "1000", "link": LINK, **data}
+    response = as_alice.post("/order/new/", form, headers=htmx("order-details"))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Order.objects.exists()
+    alice.wallet.refresh_from_db()
+    assert alice.wallet.balance == D("100.00")
+
+
+def test_not_enough_funds_links_to_adding_funds(as_alice, service):
+    response = as_alice.post("/order/new/", {"service": service(GMAIL).pk, "quantity": "5"})
+    html = response.content.decode()
+    assert "Insufficient balance: this order costs 125.0000." in html
+    assert 'href="/wallet/add-funds/">Add funds</a>' in html
+    assert not Order.objects.exists()
+
+
+def test_an_unverified_customer_can_look_but_not_order(as_carol, carol, service):
+    from orders.ledger import top_up
+
+    top_up(carol, D("10"))
+    page = as_carol.get(f"/order/new/?service={service(FOLLOWERS).pk}").content.decode()
+    assert "Confirm your e-mail before your first order." in page
+    response = as_carol.post("/order/new/", {"service": service(FOLLOWERS).pk,
+                                             "quantity": "100", "link": LINK})
+    assert "Confirm your e-mail address before your first order" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_a_visitor_is_sent_to_sign_in(client, service):
+    pk = service(FOLLOWERS).pk
+    assert client.get(f"/order/new/?service={pk}")["Location"] == (
+        f"/login/?next=/order/new/%3Fservice%3D{pk}")
+    assert client.post("/order/new/", {}).status_code == 302
+    assert not Order.objects.exists()
