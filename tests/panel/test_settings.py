@@ -100,3 +100,13 @@ def test_env_example_documents_every_variable():
     text = (ROOT / ".env.example").read_text()
     for name in CONFIG_VARS:
         assert f"{name}=" in text, name
+
+
+def test_every_variable_the_settings_read_is_documented():
+    import re
+
+    source = (ROOT / "panel" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\(\))?\.\w+\(\s*"([A-Z_]+)"', source))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "the pattern finds the settings' variables"
+    assert read - documented == set()
