@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from tests.conftest import REQUIRE_SERVICES
 
@@ -120,8 +121,9 @@ def run_upstream_work() -> None:
 
 def settled(page) -> None:
     """Wait until htmx has no request in flight and nothing left to swap or settle."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    # A locator, not wait_for_function: Playwright may evaluate a function's string with
+    # eval(), which the page's CSP (rightly) refuses.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def mark_page(page) -> None:
