@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from panel.api.snapshot import catalog_changed
 from provider.client import ProviderError
 from provider.models import (
     Category,
@@ -99,6 +100,7 @@ class CategoryAdmin(admin.ModelAdmin):
                      change: bool) -> None:
         super().save_related(request, form, formsets, change)
         reprice(form.instance.provider_id)
+        catalog_changed()
 
 
 class SetMarkupForm(forms.Form):
@@ -156,6 +158,7 @@ class ServiceAdmin(admin.ModelAdmin):
                    change: bool) -> None:
         super().save_model(request, obj, form, change)
         reprice(obj.provider_id)
+        catalog_changed()  # a name or the enabled switch changes the API's list too
 
 
 @admin.register(PricingRule)

@@ -57,5 +57,6 @@ def reprice(provider_id: int | None = None) -> int:
             row.sell_price = price
             moved_sms.append(row)
     SmsPrice.objects.bulk_update(moved_sms, ["sell_price"], batch_size=2000)
-    catalog_changed()
+    if moved:
+        catalog_changed()
     return len(moved) + len(moved_sms)

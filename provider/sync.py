@@ -73,6 +73,11 @@ class SyncSummary:
     sms_prices: int = 0
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        """Whether any service row was written."""
+        return any((self.created, self.updated, self.disabled, self.restored))
+
     def __str__(self) -> str:
         return (f"{self.provider}: {self.created} created, {self.updated} updated, "
                 f"{self.disabled} disabled, {self.restored} restored, {self.unchanged} "
@@ -139,7 +144,8 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
     Provider.objects.filter(pk=provider.pk).update(
         last_synced_at=timezone.now(), last_sync_error="", multi_status=multi_status)
     progress(str(summary))
-    catalog_changed()
+    if summary.changed:
+        catalog_changed()
     return summary
 
 

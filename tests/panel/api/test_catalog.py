@@ -241,3 +241,28 @@ def test_query_count_does_not_grow_with_the_catalog(api, alice_key, sandbox, par
         assert status == 200 and answer
         provider.enabled = False
         provider.save()
+
+
+def test_an_unchanged_resync_does_not_rebuild_the_list(provider, monkeypatch,
+                                                       django_capture_on_commit_callbacks):
+    from provider.sync import sync_provider
+
+    builds = []
+    monkeypatch.setattr(snapshot, "build", lambda: builds.append(1) or b"[]")
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_provider(provider)
+    assert builds == []
+
+
+def test_an_admin_edit_rebuilds_the_list(transactional_db, api, alice_key, provider, rf,
+                                         admin_user):
+    from django.contrib import admin
+
+    followers = Service.objects.get(provider=provider, upstream_id=FOLLOWERS)
+    api(alice_key, "services")
+    followers.enabled = False
+    request = rf.post("/admin/")
+    request.user = admin_user
+    admin.site._registry[Service].save_model(request, followers, None, True)
+    rows = api(alice_key, "services")[1]
+    assert followers.pk not in {row["service"] for row in rows}
