@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 pytest_plugins = ["tests.fixtures.sandbox"]
@@ -13,6 +14,15 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 def _collected_static(django_db_blocker) -> None:
     """Pages render through the same manifest storage as production."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits, sign-in limits, branding and the API's ready services list live in the
+    cache: nothing leaks from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

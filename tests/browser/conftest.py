@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.conftest import REQUIRE_SERVICES
@@ -62,9 +61,6 @@ def _browser_environment(settings, transactional_db):
     # The live server serves static files through the finders, which know no hashed names.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

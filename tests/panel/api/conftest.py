@@ -2,17 +2,8 @@
 to `/api/v2` through Django's test client, answering (HTTP status, decoded JSON)."""
 
 import pytest
-from django.core.cache import cache
 
 from panel.apikeys import regenerate_api_key
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and the ready services list must not leak between tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

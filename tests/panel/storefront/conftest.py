@@ -2,16 +2,7 @@
 up, not verified yet), and `htmx`: headers that make a request look like htmx's."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Branding, sign-in limits and e-mail limits live in the cache: none leaks across tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
