@@ -87,3 +87,19 @@ def test_a_project_from_the_catalog_opens_a_country_that_has_it(client, provider
     page = client.get(f"/sms/?project={discord.pk}").content.decode()
     assert '<option value="br" selected>Brazil</option>' in page
     assert 'class="card chosen"' in page
+
+
+def test_another_customer_cannot_read_the_number_or_its_code(alice, as_alice, as_bob,
+                                                            provider, sandbox):
+    from orders.sms import rent_numbers
+
+    [number] = rent_numbers(user=alice, project_id=_openai().pk, country="us")
+    sandbox.advance(9)
+    poll_numbers(everything=True)
+    number.refresh_from_db()
+    assert number.sms_code
+    assert number.sms_code in as_alice.get(f"/orders/{number.pk}/").content.decode()
+    assert as_bob.get(f"/orders/{number.pk}/").status_code == 404
+    for page in ("/sms/", "/orders/", "/"):
+        html = as_bob.get(page).content.decode()
+        assert number.phone not in html and number.sms_code not in html, page
