@@ -1,16 +1,21 @@
 """Customer API keys: shown once, stored only as a SHA-256 digest.
 
-A key is 32 random bytes, so an unsalted digest is enough: nothing can be guessed from it,
+A key carries 256 random bits, so an unsalted digest is enough: nothing can be guessed from it,
 and lookups by digest stay a single indexed query.
 """
 
 import hashlib
 import hmac
 import secrets
+import string
 
 from django.contrib.auth import get_user_model
 
 from panel.models import User
+
+
+KEY_ALPHABET = string.ascii_letters + string.digits
+KEY_LENGTH = 43  # 43 characters of 62 symbols: 256 bits
 
 
 def digest(key: str) -> str:
@@ -19,7 +24,9 @@ def digest(key: str) -> str:
 
 def regenerate_api_key(user: User) -> str:
     """Give `user` a new key (the old one stops working) and return it, once."""
-    key = secrets.token_urlsafe(32)
+    # Letters and digits only: a key starting with "-" would read as an option to the
+    # command-line tools resellers paste it into (`add_provider --key ...`).
+    key = "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
     user.api_key_hash = digest(key)
     user.api_key_prefix = key[:8]
     user.save(update_fields=["api_key_hash", "api_key_prefix"])

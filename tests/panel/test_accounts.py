@@ -39,3 +39,10 @@ def test_create_customer_refuses_bad_input(args):
     with pytest.raises(CommandError):
         call_command("create_customer", *args)
     assert not User.objects.exists()
+
+
+def test_api_keys_never_start_like_a_command_line_option():
+    user = User.objects.create_user(email="dave@example.com")
+    keys = [regenerate_api_key(user) for _ in range(200)]
+    assert all(key.isalnum() and len(key) == 43 for key in keys)
+    assert len(set(keys)) == 200
