@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 
 from panel.models import User
 
-
 KEY_ALPHABET = string.ascii_letters + string.digits
 KEY_LENGTH = 43  # 43 characters of 62 symbols: 256 bits
 
