@@ -6,7 +6,7 @@ from django.utils import timezone
 from orders.forwarding import reject
 from orders.models import Kind, Order
 from orders.states import State
-from orders.tracking import _merged_accounts, settle
+from orders.tracking import merge_accounts, settle
 from orders.transitions import move
 from panel.models import User
 
@@ -50,7 +50,7 @@ def deliver_manually(order_id: int, accounts: list[str], *, actor: User) -> str:
     accounts = [line.strip() for line in accounts if line.strip()]
     if order.kind != Kind.PRODUCT or order.state != State.PLACED:
         raise StaffActionError("Only a placed product order can be delivered by hand.")
-    merged = _merged_accounts(order.accounts, accounts)
+    merged = merge_accounts(order.accounts, accounts)
     delivered = len(merged.splitlines()) if merged else 0
     if delivered == 0:
         raise StaffActionError("Paste at least one account, one per line.")

@@ -30,7 +30,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 FINAL = frozenset({State.COMPLETED, State.PARTIAL, State.CANCELED, State.REJECTED})
-ACTIVE = frozenset({State.PLACED})
 HELD = frozenset({State.QUEUED, State.SENDING, State.PROVIDER_FUNDS, State.REVIEW})
 
 

@@ -72,18 +72,23 @@ class PollSummary:
                 f"{self.errors} errors")
 
 
-def _merged_accounts(current: str, delivered: Iterable[str]) -> str:
-    lines = [line for line in current.splitlines() if line]
-    seen = set(lines)
-    lines += [a for a in delivered if a and a not in seen and not seen.add(a)]
-    return "\n".join(lines)
+def merge_accounts(current: str, delivered: Iterable[str]) -> str:
+    """The accounts stored so far (one per line) plus any newly delivered, in order,
+    each once: upstreams repeat what they delivered before in every answer."""
+    merged = dict.fromkeys(line for line in current.splitlines() if line)
+    merged.update(dict.fromkeys(account for account in delivered if account))
+    return "\n".join(merged)
+
+
+def next_check(order: Order, now: datetime) -> datetime:
+    return now + check_interval(now - (order.placed_at or order.created_at))
 
 
 def _status_fields(order: Order, status: OrderStatus, now: datetime) -> dict:
     fields = {
         "upstream_status": status.status[:50],
         "last_checked_at": now,
-        "next_check_at": now + check_interval(now - (order.placed_at or order.created_at)),
+        "next_check_at": next_check(order, now),
         "status_unknown": _classify(status.status) is None,
     }
     if status.start_count is not None:
@@ -95,7 +100,7 @@ def _status_fields(order: Order, status: OrderStatus, now: datetime) -> dict:
     if status.currency:
         fields["upstream_currency"] = status.currency[:3]
     if status.accounts:
-        fields["accounts"] = _merged_accounts(order.accounts, status.accounts)
+        fields["accounts"] = merge_accounts(order.accounts, status.accounts)
     return fields
 
 
@@ -257,7 +262,7 @@ def _apply_result(order: Order, result: OrderStatus | ProviderError, now: dateti
             summary.errors += 1
             log.info("status of order %s unavailable: %s", order.pk, result)
         order.last_checked_at = now
-        order.next_check_at = now + check_interval(now - (order.placed_at or order.created_at))
+        order.next_check_at = next_check(order, now)
         batch.quiet.append(order)
         return
     summary.changed += 1

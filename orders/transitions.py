@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from orders.models import Order, OrderEvent
-from orders.states import TRANSITIONS, IllegalTransition, sources_of
+from orders.states import IllegalTransition, sources_of
 from panel.models import User
 
 
@@ -31,7 +31,3 @@ def move(order_id: int, to: str, *, expected: Iterable[str] | None = None,
         OrderEvent.objects.create(order_id=order_id, action=action or to, from_state=current,
                                   to_state=to, note=note[:2000], actor=actor)
     return True
-
-
-def can_move(state: str, to: str) -> bool:
-    return to in TRANSITIONS.get(state, frozenset())

@@ -107,3 +107,13 @@ def test_admin_actions_through_django_admin(alice, service, sandbox, staff, clie
     change = client.get(reverse("admin:orders_order_change", args=[order.pk]))
     assert change.status_code == 200
     assert b"staff resend" in change.content
+
+
+def test_a_move_outside_the_state_table_is_refused(alice, service):
+    from orders.states import IllegalTransition
+    from orders.transitions import move
+
+    order = order_for(alice, service, FOLLOWERS)
+    with pytest.raises(IllegalTransition):
+        move(order.pk, State.COMPLETED, expected=[State.QUEUED])
+    assert Order.objects.get(pk=order.pk).state == State.QUEUED

@@ -161,3 +161,10 @@ def test_settle_and_refund_are_one_transaction(alice, service, sandbox, monkeypa
     with pytest.raises(RuntimeError):
         poll(everything=True)
     assert refreshed(order).state == State.PLACED, "not canceled without its refund"
+
+
+def test_merge_accounts_keeps_order_and_drops_repeats():
+    from orders.tracking import merge_accounts
+
+    assert merge_accounts("a:1\nb:2", ["b:2", "c:3", "", "c:3"]) == "a:1\nb:2\nc:3"
+    assert merge_accounts("", ["x:1"]) == "x:1"
