@@ -1,11 +1,26 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from panel import branding
 from panel.models import ShopSettings, User
+from panel.storefront.forms import ThrottledSignIn
+
+
+class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
+    """The admin's sign-in, under the storefront's limits on failed attempts (the same
+    counters: guessing cannot move from one door to the other)."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": "Too many failed sign-ins. Try again in %(wait)s.",
+    }
+
+
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

@@ -1,4 +1,5 @@
-"""The storefront's account forms: sign-up, and sign-in with its attempt limits."""
+"""The storefront's account forms: sign-up, and sign-in with its attempt limits (shared with
+the admin's sign-in)."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
@@ -29,23 +30,10 @@ class SignupForm(BaseUserCreationForm):
         return email
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in, by e-mail in any case, refused while the address or the account
-    has used up its failed attempts."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail and password do not match an account.",
-        "throttled": "Too many failed sign-ins. Try again in %(wait)s, or reset your "
-                     "password.",
-    }
-
-    def __init__(self, request: object = None, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].widget = forms.EmailInput(
-            attrs={"autofocus": True, "autocomplete": "email"})
-        self.fields["username"].label = "E-mail"
+class ThrottledSignIn:
+    """Sign-in by e-mail in any case, refused while the client address or the account has
+    used up its failed attempts (`throttle`). Mixed into the storefront's sign-in and the
+    admin's, so both doors count against the same limits."""
 
     def clean(self) -> dict:
         email = (self.cleaned_data.get("username") or "").strip()
@@ -60,3 +48,21 @@ class SignInForm(AuthenticationForm):
             if exc.code == "invalid_login":
                 throttle.sign_in_failed(self.request, email)
             raise
+
+
+class SignInForm(ThrottledSignIn, AuthenticationForm):
+    """The storefront's sign-in."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That e-mail and password do not match an account.",
+        "throttled": "Too many failed sign-ins. Try again in %(wait)s, or reset your "
+                     "password.",
+    }
+
+    def __init__(self, request: object = None, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email"})
+        self.fields["username"].label = "E-mail"
