@@ -31,7 +31,9 @@ run: $(STAMP)
 	@mkdir -p var
 	DEBUG=$${DEBUG:-True} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} $(PY) manage.py migrate --noinput
 	PANEL_PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) DEBUG=$${DEBUG:-True} \
-	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
+	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} \
+	  PROVIDER_ALLOW_PRIVATE_URLS=$${PROVIDER_ALLOW_PRIVATE_URLS:-True} \
+	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 	  $(VENV)/bin/honcho start -f Procfile
 
 test: $(STAMP)

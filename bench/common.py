@@ -56,7 +56,8 @@ def panel_env(var_dir: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
     env.update({"PANEL_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "panel.settings",
-                "SECURE_SSL_REDIRECT": "False", "PYTHONPATH": str(ROOT)}, **extra)
+                "SECURE_SSL_REDIRECT": "False", "PYTHONPATH": str(ROOT),
+                "PROVIDER_ALLOW_PRIVATE_URLS": "True"}, **extra)
     return env
 
 

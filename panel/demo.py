@@ -5,6 +5,8 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
+
 from panel.accounts import create_customer
 from panel.models import User
 from provider.client import ProviderClient, ProviderError
@@ -18,7 +20,8 @@ CUSTOMER_BALANCE = Decimal("100.00")
 
 
 def wait_for_upstream(url: str, key: str, *, seconds: float = 30) -> None:
-    client = ProviderClient(url, key, timeout=2, retries=0)
+    client = ProviderClient(url, key, timeout=2, retries=0,
+                            allow_private=settings.PROVIDER_ALLOW_PRIVATE_URLS)
     deadline = time.monotonic() + seconds
     try:
         while True:

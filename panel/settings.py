@@ -224,6 +224,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Panel ------------------------------------------------------------------------------
 PROVIDER_DEFAULT_TIMEOUT = env.float("PROVIDER_DEFAULT_TIMEOUT", default=20.0)
+# Let provider URLs point at loopback and private addresses (a local sandbox). Off, the panel
+# sends a provider's key only to public addresses, so it cannot be aimed at internal services.
+PROVIDER_ALLOW_PRIVATE_URLS = env.bool("PROVIDER_ALLOW_PRIVATE_URLS", default=False)
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
 # Customers' API: failed key checks allowed per client address before it is refused (429).
 API_FAILED_KEY_LIMIT = env.str("API_FAILED_KEY_LIMIT", default="20/m")

@@ -20,24 +20,42 @@ from provider.models import (
     SmsPrice,
     SmsProject,
 )
-from provider.providers import read_balance
+from provider.providers import read_balance, validate_key_for_url, validate_provider_url
 from provider.repricing import reprice
 
 
 class ProviderForm(forms.ModelForm):
     api_key = forms.CharField(widget=forms.PasswordInput(render_value=False), required=False,
-                              help_text="Leave empty to keep the current key.")
+                              help_text="Leave empty to keep the current key (only while the "
+                              "URL stays the same).")
 
     class Meta:
         model = Provider
         fields = ["name", "api_url", "api_key", "timeout", "enabled", "currency",
                   "new_services_on_sale", "multi_status", "balance_alert_below"]
 
+    def clean_api_url(self) -> str:
+        url = self.cleaned_data["api_url"]
+        validate_provider_url(url)
+        return url
+
     def clean_api_key(self) -> str:
         key = self.cleaned_data["api_key"]
         if not key and not self.instance.pk:
             raise forms.ValidationError("An API key is required.")
-        return key or self.instance.api_key
+        return key
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        url, key = cleaned.get("api_url"), cleaned.get("api_key")
+        if url is not None and key is not None:
+            try:
+                validate_key_for_url(self.instance, url=url, key=key)
+            except forms.ValidationError as exc:
+                self.add_error("api_key", exc)
+            else:
+                cleaned["api_key"] = key or self.instance.api_key
+        return cleaned
 
 
 class RuleInline(admin.StackedInline):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,8 +37,11 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from provider.addresses import is_public_address
 from provider.upstream_types import (
     Balance,
     Inventory,
@@ -223,7 +227,11 @@ class ProviderClient:
         retries: int = 2,
         backoff: float = 0.5,
         session: requests.Session | None = None,
+        allow_private: bool = False,
     ) -> None:
+        """`allow_private`: connect to loopback and private addresses too (a local sandbox);
+        otherwise every connection of the client's own session must reach a public address
+        (see `provider.addresses`), whatever the host name resolves to at that moment."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("the provider URL must be an http:// or https:// URL with a host")
@@ -238,7 +246,7 @@ class ProviderClient:
         self._retries = retries
         self._backoff = backoff
         self._owns_session = session is None
-        self._session = session if session is not None else _pooled_session()
+        self._session = session if session is not None else _pooled_session(allow_private)
 
     def __repr__(self) -> str:
         return f"<ProviderClient {self._host}>"  # never the key
@@ -516,10 +524,52 @@ class ProviderClient:
         return text.replace(self._key, "[key]") if self._key else text
 
 
-def _pooled_session() -> requests.Session:
+class _PublicOnly:
+    """Mixed into urllib3's connections: once the socket is connected (and before a byte is
+    sent), refuse a peer that is not a public address. Checking the address reached, not the
+    name, leaves no gap between a check and the connection for DNS to change in."""
+
+    host: str
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        peer = sock.getpeername()[0]
+        if not is_public_address(peer):
+            sock.close()
+            refused = OSError(f"{self.host} is {peer}, a loopback, private or reserved address "
+                              "(PROVIDER_ALLOW_PRIVATE_URLS is off)")
+            raise NewConnectionError(self, str(refused)) from refused
+        return sock
+
+
+class _PublicHTTPConnection(_PublicOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicOnlyAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool,
+                                                   "https": _PublicHTTPSPool}
+
+
+def _pooled_session(allow_private: bool = False) -> requests.Session:
     session = requests.Session()
     # No retries inside urllib3: which calls may be repeated is decided above, per action.
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
+    adapter_class = HTTPAdapter if allow_private else _PublicOnlyAdapter
+    adapter = adapter_class(pool_connections=4, pool_maxsize=POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

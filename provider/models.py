@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -44,7 +45,8 @@ class Provider(models.Model):
 
     def client(self) -> ProviderClient:
         """A client for this provider's API; the caller closes it."""
-        return ProviderClient(self.api_url, self.api_key, timeout=self.timeout)
+        return ProviderClient(self.api_url, self.api_key, timeout=self.timeout,
+                              allow_private=settings.PROVIDER_ALLOW_PRIVATE_URLS)
 
 
 class Category(models.Model):

@@ -4,24 +4,47 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from provider.addresses import UnsafeUrl, check_provider_url
 from provider.client import Balance
 from provider.models import PricingRule, Provider
 from provider.repricing import reprice
 
 
+def validate_provider_url(url: str) -> None:
+    """A ValidationError unless the panel may send a key to `url`: http(s), and a public
+    address unless `PROVIDER_ALLOW_PRIVATE_URLS` (see `provider.addresses`)."""
+    try:
+        check_provider_url(url, allow_private=settings.PROVIDER_ALLOW_PRIVATE_URLS)
+    except UnsafeUrl as exc:
+        raise ValidationError(str(exc), code="unsafe_url") from None
+
+
+def validate_key_for_url(provider: Provider, *, url: str, key: str) -> None:
+    """A key goes only to the address it was entered for: a saved provider whose URL
+    changes needs its key entered again (`key` empty means "keep the saved one")."""
+    if provider.pk is not None and url != provider.api_url and not key:
+        raise ValidationError("The URL changed: enter the API key again. The saved key is "
+                              "only ever sent to the URL it was entered for.",
+                              code="key_required")
+
+
 @transaction.atomic
 def save_provider(*, name: str, url: str, key: str, markup: Decimal | None = None,
                   timeout: float | None = None) -> tuple[Provider, bool]:
-    """Create the provider NAME, or update its URL, key, timeout and markup."""
+    """Create the provider NAME, or update its URL, key, timeout and markup. An empty `key`
+    keeps the saved one, which only an unchanged URL may do."""
+    validate_provider_url(url)
     provider = Provider.objects.select_for_update().filter(name=name).first()
     created = provider is None
     provider = provider or Provider(name=name)
+    validate_key_for_url(provider, url=url, key=key)
     provider.api_url = url
-    provider.api_key = key
+    provider.api_key = key or provider.api_key
     if timeout is not None:
         provider.timeout = timeout
     elif created:

@@ -8,6 +8,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+# The sandbox and the tests' small servers listen on 127.0.0.1.
+os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_URLS", "True")
 # One folder per test run (inherited by the run's subprocesses through the environment), so
 # that runs side by side never share a database file or a broker folder.
 os.environ.setdefault("PANEL_VAR_DIR", tempfile.mkdtemp(prefix="panel-tests-"))

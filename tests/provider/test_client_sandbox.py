@@ -11,6 +11,7 @@ import socket
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -36,6 +37,9 @@ from provider.sandbox.catalog import (
 )
 from provider.sandbox.lifecycle import sms_code
 
+# The sandbox listens on 127.0.0.1, a private address the client refuses unless told.
+LocalClient = partial(ProviderClient, allow_private=True)
+
 FAST = 1.0  # the client's timeout in the tests that make the upstream stall
 DELAY = 2.0  # how long a stalling fault holds the answer back
 POST = "https://instagram.com/p/sandbox"
@@ -43,13 +47,13 @@ POST = "https://instagram.com/p/sandbox"
 
 @pytest.fixture
 def hstock(sandbox):
-    with ProviderClient(sandbox.url, sandbox.key, timeout=10, retries=2, backoff=0) as client:
+    with LocalClient(sandbox.url, sandbox.key, timeout=10, retries=2, backoff=0) as client:
         yield client
 
 
 @pytest.fixture
 def standard(sandbox):
-    with ProviderClient(sandbox.standard_url, sandbox.key, timeout=10, retries=2,
+    with LocalClient(sandbox.standard_url, sandbox.key, timeout=10, retries=2,
                         backoff=0) as client:
         yield client
 
@@ -57,7 +61,7 @@ def standard(sandbox):
 @pytest.fixture
 def impatient(sandbox):
     """An HstockPlus client that gives up after FAST seconds, retrying reads once."""
-    with ProviderClient(sandbox.url, sandbox.key, timeout=FAST, retries=1, backoff=0) as client:
+    with LocalClient(sandbox.url, sandbox.key, timeout=FAST, retries=1, backoff=0) as client:
         yield client
 
 
@@ -210,7 +214,7 @@ def test_insufficient_balance_is_recognised(sandbox, hstock):
 
 def test_a_wrong_key_is_rejected_without_showing_it(sandbox):
     with (
-        ProviderClient(sandbox.url, "not-the-key-0451", retries=0) as client,
+        LocalClient(sandbox.url, "not-the-key-0451", retries=0) as client,
         pytest.raises(ProviderRejected) as caught,
     ):
         client.balance()
@@ -367,7 +371,7 @@ def test_a_closed_port_is_unavailable():
     # Nothing listens there now: the connection is refused before a byte is sent.
     url = f"http://127.0.0.1:{port}/api/v2"
     with (
-        ProviderClient(url, "k3y", timeout=FAST, retries=0) as client,
+        LocalClient(url, "k3y", timeout=FAST, retries=0) as client,
         pytest.raises(ProviderUnavailable, match=r"^add: could not connect"),
     ):
         follow(client)
@@ -418,7 +422,7 @@ def test_an_error_fault_is_rejected_with_its_message(sandbox, dialect):
     sandbox.fault("add", "error", message=message)
 
     with (
-        ProviderClient(getattr(sandbox, dialect), sandbox.key) as client,
+        LocalClient(getattr(sandbox, dialect), sandbox.key) as client,
         pytest.raises(ProviderRejected) as caught,
     ):
         follow(client)
@@ -438,7 +442,7 @@ def test_latency_beyond_the_timeout_is_outcome_unknown(sandbox):
     sandbox.configure(latency_ms=int(DELAY * 1000))
 
     with (
-        ProviderClient(sandbox.url, sandbox.key, timeout=FAST, retries=0) as client,
+        LocalClient(sandbox.url, sandbox.key, timeout=FAST, retries=0) as client,
         pytest.raises(OutcomeUnknown, match=r"^balance: no answer within"),
     ):
         client.balance()
@@ -494,7 +498,7 @@ def test_a_write_is_sent_once_whatever_happens(sandbox, endpoint, dialect, actio
     sandbox.fault(action, kind, delay=0)
 
     with (
-        ProviderClient(getattr(sandbox, endpoint), sandbox.key, retries=5, backoff=0) as client,
+        LocalClient(getattr(sandbox, endpoint), sandbox.key, retries=5, backoff=0) as client,
         pytest.raises(OutcomeUnknown, match=f"^{action}: "),
     ):
         write(client)
@@ -502,7 +506,7 @@ def test_a_write_is_sent_once_whatever_happens(sandbox, endpoint, dialect, actio
 
 
 def test_the_key_never_shows_in_a_failure(sandbox):
-    with ProviderClient(sandbox.url, sandbox.key, timeout=FAST, retries=0) as client:
+    with LocalClient(sandbox.url, sandbox.key, timeout=FAST, retries=0) as client:
         for kind in ("timeout", "lost", "reset", "http500", "html", "malformed", "error"):
             sandbox.fault("balance", kind, times=1, delay=DELAY,
                           message=f"bad key {sandbox.key}")
