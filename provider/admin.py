@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,8 +21,9 @@ from provider.models import (
     SmsPrice,
     SmsProject,
 )
+from provider.pricing import plain
 from provider.providers import read_balance, validate_key_for_url, validate_provider_url
-from provider.repricing import reprice
+from provider.repricing import reprice, set_services_markup
 
 
 class ProviderForm(forms.ModelForm):
@@ -123,6 +125,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class SetMarkupForm(forms.Form):
     percent = forms.DecimalField(max_digits=9, decimal_places=3)
+    allow_below_cost = forms.BooleanField(
+        required=False, label="Allow below cost",
+        help_text="Needed for a negative markup: the services then sell at a loss.")
 
 
 class PriceChangeInline(admin.TabularInline):
@@ -155,19 +160,19 @@ class ServiceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Set markup (a rule on each selected service)")
     def set_markup(self, request: HttpRequest, queryset: QuerySet[Service]) -> HttpResponse | None:
-        if "apply" in request.POST:
-            form = SetMarkupForm(request.POST)
-            if form.is_valid():
-                percent = form.cleaned_data["percent"]
-                for service in queryset:
-                    PricingRule.objects.update_or_create(
-                        service=service, defaults={"percent": percent})
-                reprice()
-                self.message_user(request, f"Markup {percent}% set on {queryset.count()} "
-                                  "services.", messages.SUCCESS)
+        form = SetMarkupForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            percent = form.cleaned_data["percent"]
+            try:
+                moved = set_services_markup(
+                    queryset.values_list("id", flat=True), percent=percent,
+                    allow_below_cost=form.cleaned_data["allow_below_cost"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _markup_report(queryset, percent, moved),
+                                  messages.SUCCESS)
                 return None
-        else:
-            form = SetMarkupForm()
         return render(request, "admin/provider/set_markup.html",
                       {"form": form, "services": queryset, "opts": self.model._meta,
                        "action": "set_markup"})
@@ -177,6 +182,13 @@ class ServiceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         reprice(obj.provider_id)
         catalog_changed()  # a name or the enabled switch changes the API's list too
+
+
+def _markup_report(services: QuerySet[Service], percent: Decimal, moved: int) -> str:
+    """What the action did, prices that did not move included (an override keeps its own)."""
+    kept = services.exclude(price_override=None).count()
+    report = f"Markup {plain(percent)}% set on {services.count()} services; {moved} prices changed"
+    return report + (f" ({kept} keep their price override)." if kept else ".")
 
 
 @admin.register(PricingRule)

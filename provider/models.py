@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from panel.crypto import EncryptedTextField
 from provider.client import ProviderClient
+from provider.pricing import Rule, markup_refusal, override_refusal
 
 MONEY = {"max_digits": 18, "decimal_places": 6}
 http_url = URLValidator(schemes=["http", "https"])
@@ -102,6 +104,9 @@ class Service(models.Model):
                                      help_text="Per price unit; follows the pricing rules.")
     price_override = models.DecimalField(**MONEY, null=True, blank=True,
                                          help_text="A fixed sell price per unit; kept by sync.")
+    override_below_cost = models.BooleanField(
+        "allow override below cost", default=False,
+        help_text="Allow the price override under cost (a loss on each sale).")
     min_quantity = models.PositiveIntegerField(default=1)
     max_quantity = models.PositiveIntegerField(default=1)
     refill = models.BooleanField(default=False)
@@ -136,6 +141,12 @@ class Service(models.Model):
     @property
     def margin(self) -> Decimal:
         return self.sell_price - self.rate
+
+    def clean(self) -> None:
+        reason = override_refusal(cost=self.rate, override=self.price_override,
+                                  allowed=self.override_below_cost)
+        if reason:
+            raise ValidationError({"price_override": reason}, code="below_cost")
 
 
 class PriceChange(models.Model):
@@ -191,6 +202,15 @@ class PricingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.percent}% + {self.fixed}"
+
+    def as_rule(self) -> Rule:
+        return Rule(percent=self.percent, fixed=self.fixed, min_price=self.min_price,
+                    rounding=self.rounding, step=self.step, ending=self.ending,
+                    allow_below_cost=self.allow_below_cost)
+
+    def clean(self) -> None:
+        if reason := markup_refusal(self.as_rule()):
+            raise ValidationError(reason, code="below_cost")
 
     @property
     def scope(self) -> str:

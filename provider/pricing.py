@@ -5,6 +5,10 @@ fixed price override), its subcategory's or category's rule, its provider's, the
 default. A rule adds a percentage and/or a fixed amount to the cost, lifts the result to a
 minimum price, then rounds up (to a step such as 0.01, or to an ending such as .99). The
 result is never below cost unless the rule explicitly allows it.
+
+Selling below cost is refused where a rule or an override is entered (`markup_refusal`,
+`override_refusal`) unless the admin ticks "allow below cost" for it; a price that falls under
+cost later (the upstream raised its rate) is lifted to cost, never sold at a loss silently.
 """
 
 from collections.abc import Iterable
@@ -56,6 +60,36 @@ def sell_price(cost: Decimal, rule: Rule) -> Decimal:
     return max(price, Decimal(0))
 
 
+def plain(amount: Decimal) -> str:
+    """`amount` without trailing zeros or an exponent, for messages: -20, 0.5, 100."""
+    return f"{amount.normalize():f}"
+
+
+def markup_refusal(rule: Rule) -> str | None:
+    """Why `rule` may not be saved, or None. A negative percentage sells large costs below
+    cost and a negative fixed amount small ones (a minimum price cannot save every cost), so
+    either needs the rule to allow selling below cost."""
+    if rule.allow_below_cost or (rule.percent >= 0 and rule.fixed >= 0):
+        return None
+    terms = [f"{plain(rule.percent)}%" if rule.percent < 0 else "",
+             f"{plain(rule.fixed)} per unit" if rule.fixed < 0 else ""]
+    return (f"A markup of {' and '.join(t for t in terms if t)} would sell below cost. Tick "
+            '"allow below cost" to sell at a loss on purpose.')
+
+
+def override_refusal(*, cost: Decimal, override: Decimal | None, allowed: bool) -> str | None:
+    """Why a fixed sell price `override` may not be saved for a service costing `cost`, or
+    None. Never zero or less (that sells for nothing); under cost only when `allowed`."""
+    if override is None:
+        return None
+    if override <= 0:
+        return "A price override must be above zero."
+    if override < cost and not allowed:
+        return (f"A price of {plain(override)} would sell below the cost of {plain(cost)}. Tick "
+                '"allow override below cost" to sell at a loss on purpose.')
+    return None
+
+
 def order_amount(unit_price: Decimal, quantity: int, price_unit: int) -> Decimal:
     """What `quantity` costs at `unit_price` per `price_unit` items (1,000 for SMM rates),
     rounded up to the ledger's precision so the shop never undercharges."""
@@ -70,6 +104,8 @@ class RuleBook:
     by_provider: dict[int, Rule] = field(default_factory=dict)
     by_category: dict[int, Rule] = field(default_factory=dict)
     by_service: dict[int, Rule] = field(default_factory=dict)
+    # Services whose price override the admin allowed under cost.
+    overrides_below_cost: set[int] = field(default_factory=set)
 
     def rule_for(
         self,
@@ -99,6 +135,8 @@ def service_sell_price(
     override: Decimal | None = None,
 ) -> Decimal:
     if override is not None:
+        if override < cost and service_id not in book.overrides_below_cost:
+            return cost  # the upstream's rate rose past the override: never a silent loss
         return override
     rule = book.rule_for(provider_id=provider_id, category_ids=(subcategory_id, category_id),
                          service_id=service_id)

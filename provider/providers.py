@@ -35,7 +35,8 @@ def validate_key_for_url(provider: Provider, *, url: str, key: str) -> None:
 
 @transaction.atomic
 def save_provider(*, name: str, url: str, key: str, markup: Decimal | None = None,
-                  timeout: float | None = None) -> tuple[Provider, bool]:
+                  timeout: float | None = None,
+                  allow_below_cost: bool = False) -> tuple[Provider, bool]:
     """Create the provider NAME, or update its URL, key, timeout and markup. An empty `key`
     keeps the saved one, which only an unchanged URL may do."""
     validate_provider_url(url)
@@ -52,13 +53,19 @@ def save_provider(*, name: str, url: str, key: str, markup: Decimal | None = Non
     provider.full_clean()
     provider.save()
     if markup is not None:
-        set_provider_markup(provider, markup)
+        set_provider_markup(provider, markup, allow_below_cost=allow_below_cost)
     return provider, created
 
 
-def set_provider_markup(provider: Provider, percent: Decimal) -> None:
-    PricingRule.objects.update_or_create(
-        provider=provider, category=None, service=None, defaults={"percent": percent})
+def set_provider_markup(provider: Provider, percent: Decimal, *,
+                        allow_below_cost: bool = False) -> None:
+    """The provider's rule takes `percent` (its other terms kept); ValidationError when that
+    would sell below cost without `allow_below_cost`."""
+    rule = (PricingRule.objects.filter(provider=provider, category=None, service=None).first()
+            or PricingRule(provider=provider))
+    rule.percent, rule.allow_below_cost = percent, allow_below_cost
+    rule.full_clean()
+    rule.save()
     reprice(provider.id)
 
 

@@ -1,31 +1,53 @@
 """Loading the pricing rules from the database and applying them to stored prices."""
 
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from panel.api.snapshot import catalog_changed
 from provider.models import PricingRule, Service, SmsPrice
-from provider.pricing import Rule, RuleBook, service_sell_price, sms_sell_price
-
-
-def _rule(row: PricingRule) -> Rule:
-    return Rule(percent=row.percent, fixed=row.fixed, min_price=row.min_price,
-                rounding=row.rounding, step=row.step, ending=row.ending,
-                allow_below_cost=row.allow_below_cost)
+from provider.pricing import RuleBook, markup_refusal, service_sell_price, sms_sell_price
 
 
 def load_rulebook() -> RuleBook:
-    """Every rule in one query."""
+    """Every rule in one query, and the services allowed an override under cost in another."""
     book = RuleBook()
     for row in PricingRule.objects.all():
         if row.service_id:
-            book.by_service[row.service_id] = _rule(row)
+            book.by_service[row.service_id] = row.as_rule()
         elif row.category_id:
-            book.by_category[row.category_id] = _rule(row)
+            book.by_category[row.category_id] = row.as_rule()
         elif row.provider_id:
-            book.by_provider[row.provider_id] = _rule(row)
+            book.by_provider[row.provider_id] = row.as_rule()
         else:
-            book.global_rule = _rule(row)
+            book.global_rule = row.as_rule()
+    book.overrides_below_cost = set(
+        Service.objects.filter(override_below_cost=True).values_list("id", flat=True))
     return book
+
+
+@transaction.atomic
+def set_services_markup(service_ids: Iterable[int], *, percent: Decimal,
+                        allow_below_cost: bool = False) -> int:
+    """Give each service its own rule of `percent` (the other terms of a rule it has are
+    kept), then reprice; returns how many prices moved. A rule that would sell below cost
+    without `allow_below_cost` raises ValidationError, and nothing is changed."""
+    ids = list(service_ids)
+    existing = {row.service_id: row for row in
+                PricingRule.objects.select_for_update().filter(service_id__in=ids)}
+    rows = []
+    for service_id in ids:
+        row = existing.get(service_id) or PricingRule(service_id=service_id)
+        row.percent, row.allow_below_cost = percent, allow_below_cost
+        if reason := markup_refusal(row.as_rule()):
+            raise ValidationError(reason, code="below_cost")
+        rows.append(row)
+    PricingRule.objects.bulk_create([row for row in rows if row.pk is None])
+    PricingRule.objects.bulk_update([row for row in rows if row.pk is not None],
+                                    ["percent", "allow_below_cost"])
+    return reprice()
 
 
 @transaction.atomic

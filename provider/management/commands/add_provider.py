@@ -1,4 +1,5 @@
-"""`manage.py add_provider NAME --url URL --key KEY [--markup PERCENT] [--timeout SECONDS]`"""
+"""`manage.py add_provider NAME --url URL --key KEY [--markup PERCENT [--allow-below-cost]]
+[--timeout SECONDS]`"""
 
 from decimal import Decimal, InvalidOperation
 
@@ -23,13 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--url", required=True, help="The provider's API URL (http/https).")
         parser.add_argument("--key", required=True, help="The provider's API key.")
         parser.add_argument("--markup", type=_decimal, help="Markup in percent.")
+        parser.add_argument("--allow-below-cost", action="store_true",
+                            help="Allow a negative markup (selling at a loss).")
         parser.add_argument("--timeout", type=float, help="Seconds per upstream call.")
 
     def handle(self, *args: object, **options: object) -> None:
         try:
             provider, created = save_provider(
                 name=options["name"], url=options["url"], key=options["key"],
-                markup=options["markup"], timeout=options["timeout"])
+                markup=options["markup"], timeout=options["timeout"],
+                allow_below_cost=options["allow_below_cost"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         verb = "Created" if created else "Updated"
