@@ -21,7 +21,7 @@ from provider.models import (
     SmsPrice,
     SmsProject,
 )
-from provider.pricing import plain
+from provider.pricing import override_refusal, plain
 from provider.providers import read_balance, validate_key_for_url, validate_provider_url
 from provider.repricing import reprice, set_services_markup
 
@@ -130,6 +130,20 @@ class SetMarkupForm(forms.Form):
         help_text="Needed for a negative markup: the services then sell at a loss.")
 
 
+class ServiceForm(forms.ModelForm):
+    def clean(self) -> dict:
+        """A new override, or a withdrawn allowance, must not sell below cost. Checked only
+        when one of them changes, so a service already under cost can still be switched off."""
+        cleaned = super().clean()
+        if {"price_override", "override_below_cost"} & set(self.changed_data):
+            reason = override_refusal(cost=self.instance.rate,
+                                      override=cleaned.get("price_override"),
+                                      allowed=cleaned.get("override_below_cost", False))
+            if reason:
+                self.add_error("price_override", reason)
+        return cleaned
+
+
 class PriceChangeInline(admin.TabularInline):
     model = PriceChange
     fields = ["old_rate", "new_rate", "changed_at"]
@@ -143,6 +157,7 @@ class PriceChangeInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
     list_display = ["id", "display_name", "provider", "upstream_id", "entity_type", "rate",
                     "sell_price", "margin", "price_override", "enabled", "available", "stock"]
     list_filter = ["provider", "entity_type", "enabled", "available", "auto_delivery"]

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from panel.crypto import EncryptedTextField
 from provider.client import ProviderClient
-from provider.pricing import Rule, markup_refusal, override_refusal
+from provider.pricing import Rule, markup_refusal
 
 MONEY = {"max_digits": 18, "decimal_places": 6}
 http_url = URLValidator(schemes=["http", "https"])
@@ -141,12 +141,6 @@ class Service(models.Model):
     @property
     def margin(self) -> Decimal:
         return self.sell_price - self.rate
-
-    def clean(self) -> None:
-        reason = override_refusal(cost=self.rate, override=self.price_override,
-                                  allowed=self.override_below_cost)
-        if reason:
-            raise ValidationError({"price_override": reason}, code="below_cost")
 
 
 class PriceChange(models.Model):

@@ -230,3 +230,20 @@ def test_admin_price_override_above_cost_needs_nothing(admin_client, followers):
     followers.refresh_from_db()
     assert followers.sell_price == D("0.90")
     assert Provider.objects.count() == 1
+
+
+def test_a_service_already_under_cost_can_still_be_switched_off(admin_client, followers):
+    Service.objects.filter(pk=followers.pk).update(price_override=D("0.30"))
+    listing = reverse("admin:provider_service_changelist")
+
+    response = admin_client.post(listing, {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000", "form-0-id": followers.pk, "_save": "Save"})
+    assert response.status_code == 302
+    followers.refresh_from_db()
+    assert not followers.enabled
+
+    change = reverse("admin:provider_service_change", args=[followers.pk])
+    response = admin_client.post(change, _service_form(followers, price_override="0.30",
+                                                       enabled=""))
+    assert response.status_code == 302, "the override did not change: no refusal"
