@@ -90,10 +90,12 @@ def test_is_public_address():
 # --- at request time: the address each connection reached ----------------------------------
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
-def test_the_client_never_sends_to_a_private_address(host):
+@pytest.mark.parametrize("scheme", ["http", "https"])
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "2130706433"])
+def test_the_client_never_sends_to_a_private_address(host, scheme):
     with recording_upstream() as upstream:
-        with (ProviderClient(upstream.url(host), KEY, retries=0) as client,
+        url = upstream.url(host).replace("http:", f"{scheme}:")
+        with (ProviderClient(url, KEY, retries=0) as client,
               pytest.raises(ProviderUnavailable, match="private or reserved")):
             client.balance()
         assert upstream.received == [], "refused once connected, before a byte was sent"
