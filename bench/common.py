@@ -57,6 +57,9 @@ def panel_env(var_dir: str, **extra: str) -> dict[str, str]:
            if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
     env.update({"PANEL_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "panel.settings",
                 "SECURE_SSL_REDIRECT": "False", "PYTHONPATH": str(ROOT)}, **extra)
+    # DEBUG off (as in production) needs keys of its own; these are for the bench only.
+    env.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    env.setdefault("FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=")
     return env
 
 

@@ -51,3 +51,17 @@ def test_dockerfile_builds_the_panel():
     assert "gunicorn" in text
     for folder in ("panel", "provider", "orders", "templates", "static"):
         assert f"COPY {folder} {folder}" in text
+
+
+def test_compose_refuses_to_start_without_the_required_variables():
+    """A forgotten .env fails loudly instead of starting on defaults."""
+    import re
+
+    block = (ROOT / ".env.example").read_text().split("# --- Required in production", 1)[1]
+    required = re.findall(r"^([A-Z_]+)=", block.split("# --- end of", 1)[0], re.M)
+    assert required
+    for name in ("web", "worker", "beat", "migrate"):
+        env = compose()["services"][name]["environment"]
+        for variable in required:
+            assert env[variable].startswith(f"${{{variable}:?set {variable} in .env"), (
+                name, variable)
