@@ -157,7 +157,8 @@ STORAGES = {
 # Characters special in URLs (@ : / in a password) are %-encoded.
 
 
-def _mailer(url: str, timeout: int) -> dict:
+def mailer_from_url(url: str, timeout: int) -> dict:
+    """A MAILERS entry for an EMAIL_URL."""
     config = environ.Env.email_url_config(url)
     backend = config["EMAIL_BACKEND"]
     if backend == "django.core.mail.backends.filebased.EmailBackend":
@@ -176,8 +177,8 @@ def _mailer(url: str, timeout: int) -> dict:
 
 # Seconds an SMTP connection may take per step (env EMAIL_TIMEOUT; not a setting of that name,
 # which Django 6.1 refuses beside MAILERS). Workers send mail: this never holds a request.
-MAILERS = {"default": _mailer(env.str("EMAIL_URL", default="consolemail://"),
-                              env.int("EMAIL_TIMEOUT", default=30))}
+MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail://"),
+                                      env.int("EMAIL_TIMEOUT", default=30))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="panel@localhost")
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=[])
 
