@@ -157,7 +157,7 @@ STORAGES = {
 # Characters special in URLs (@ : / in a password) are %-encoded.
 
 
-def mailer_from_url(url: str, timeout: int) -> dict:
+def mailer_from_url(url: str, timeout: int) -> dict[str, object]:
     """A MAILERS entry for an EMAIL_URL."""
     config = environ.Env.email_url_config(url)
     backend = config["EMAIL_BACKEND"]
@@ -194,9 +194,9 @@ SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 # The header a TLS-ending proxy sets to "https" (empty: no proxy, trust no header). Clients
 # must not be able to reach the panel around the proxy, or they could set it themselves.
-_PROXY_HEADER = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto").strip()
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto").strip()
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https") if _PROXY_HEADER else None)
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
