@@ -30,11 +30,12 @@ venv: $(STAMP)
 run: $(STAMP)
 	@mkdir -p var
 	DEBUG=$${DEBUG:-True} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} $(PY) manage.py migrate --noinput
+	@# Ctrl-C (honcho exits 130) is how the demo stops, not an error.
 	PANEL_PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) DEBUG=$${DEBUG:-True} \
 	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} \
 	  PROVIDER_ALLOW_PRIVATE_URLS=$${PROVIDER_ALLOW_PRIVATE_URLS:-True} \
 	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
-	  $(VENV)/bin/honcho start -f Procfile
+	  $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

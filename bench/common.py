@@ -58,6 +58,9 @@ def panel_env(var_dir: str, **extra: str) -> dict[str, str]:
     env.update({"PANEL_VAR_DIR": var_dir, "DJANGO_SETTINGS_MODULE": "panel.settings",
                 "SECURE_SSL_REDIRECT": "False", "PYTHONPATH": str(ROOT),
                 "PROVIDER_ALLOW_PRIVATE_URLS": "True"}, **extra)
+    # DEBUG off (as in production) needs keys of its own; these are for the bench only.
+    env.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-in-production")
+    env.setdefault("FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=")
     return env
 
 

@@ -12,7 +12,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from orders.ledger import refund_order
 from orders.models import Kind, Order
 from orders.states import State
 from orders.transitions import move
+from panel import mail
 from provider.client import (
     OutcomeUnknown,
     ProviderError,
@@ -119,10 +119,10 @@ def to_review(order_id: int, *, reason: str, expected: list[str]) -> bool:
 
 def _alert_provider_funds(provider: Provider) -> None:
     try:
-        send_mail(subject=f"[panel] {provider.name} is out of funds: orders are waiting",
-                  message=f"{provider.name} answered 'Insufficient balance'. Orders wait in "
+        mail.send(f"[panel] {provider.name} is out of funds: orders are waiting",
+                  f"{provider.name} answered 'Insufficient balance'. Orders wait in "
                   "'provider funds' and are sent again once the account is topped up.",
-                  from_email=None, recipient_list=staff_emails() or ["root@localhost"])
+                  staff_emails() or ["root@localhost"])
     except OSError:
         log.exception("could not alert staff about %s funds", provider.name)
 

@@ -1,6 +1,17 @@
+import logging
+
 from django.apps import AppConfig
+
+log = logging.getLogger("panel")
 
 
 class PanelConfig(AppConfig):
     name = "panel"
     verbose_name = "Panel"
+
+    def ready(self) -> None:
+        from panel import checks
+
+        # Every process says it at start (web, workers, beat), where the owner looks.
+        if checks.derives_encryption_key():
+            log.warning("%s Set FIELD_ENCRYPTION_KEY (see .env.example).", checks.DERIVED_KEY)

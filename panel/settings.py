@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PANEL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -17,12 +18,23 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-secret-key-change-me-in-production")
+# Development's key, public in this file: with it `make run` needs no configuration and
+# keeps its sessions across restarts. With DEBUG off it is refused.
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set (or is the public development key) and DEBUG is off: set "
+            "SECRET_KEY to a long random string (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or DEBUG=True for development.")
+    SECRET_KEY = DEV_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Fernet keys, comma-separated; the first encrypts, all decrypt (so keys can be rotated).
-# Without one, a key is derived from SECRET_KEY so a fresh checkout works.
+# Without one, a key is derived from SECRET_KEY so a fresh checkout works; with DEBUG off the
+# panel then says so at start (panel/apps.py) and `check --deploy` warns (panel/checks.py).
 FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
 
 INSTALLED_APPS = [
@@ -139,23 +151,60 @@ STORAGES = {
     },
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": env.str("EMAIL_BACKEND",
-                           default="django.core.mail.backends.console.EmailBackend"),
-        "OPTIONS": {},
-    },
-}
+# --- E-mail -----------------------------------------------------------------------------
+# EMAIL_URL in django-environ's form: smtp://user:pass@host:25 (plain), smtp+tls:// (STARTTLS,
+# port 587 by default), smtp+ssl:// (TLS from the start, 465), consolemail:// (print them).
+# Characters special in URLs (@ : / in a password) are %-encoded.
+
+
+def mailer_from_url(url: str, timeout: int) -> dict[str, object]:
+    """A MAILERS entry for an EMAIL_URL."""
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    if backend == "django.core.mail.backends.filebased.EmailBackend":
+        return {"BACKEND": backend, "OPTIONS": {"file_path": "/" + config["EMAIL_FILE_PATH"]}}
+    if backend != "django.core.mail.backends.smtp.EmailBackend":
+        return {"BACKEND": backend, "OPTIONS": {}}
+    if not config["EMAIL_HOST"]:
+        raise ImproperlyConfigured(f"EMAIL_URL names no host: {url.split('@')[-1]!r}")
+    return {"BACKEND": backend, "OPTIONS": {
+        "host": config["EMAIL_HOST"], "port": config["EMAIL_PORT"] or None,
+        "username": config["EMAIL_HOST_USER"] or "",
+        "password": config["EMAIL_HOST_PASSWORD"] or "",
+        "use_tls": bool(config.get("EMAIL_USE_TLS")), "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+        "timeout": timeout}}
+
+
+# Seconds an SMTP connection may take per step (env EMAIL_TIMEOUT; not a setting of that name,
+# which Django 6.1 refuses beside MAILERS). Workers send mail: this never holds a request.
+MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail://"),
+                                      env.int("EMAIL_TIMEOUT", default=30))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="panel@localhost")
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=[])
 
 # --- Security ---------------------------------------------------------------------------
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# With DEBUG off the site is served over HTTPS only: by gunicorn behind a proxy that ends TLS
+# (and says so in SECURE_PROXY_SSL_HEADER) or directly. Cookies are then Secure and HSTS is
+# sent, whether the panel or the proxy redirects plain HTTP (SECURE_SSL_REDIRECT).
+# HTTPS_ONLY=False is for a site on plain HTTP only (a private network): cookies travel in clear.
+HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
-CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+# The header a TLS-ending proxy sets to "https" (empty: no proxy, trust no header). Clients
+# must not be able to reach the panel around the proxy, or they could set it themselves.
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The deploy check's reminders to turn these two on are the owner's decision, taken in the
+# variables above: preloading binds the whole domain for months and is asked for elsewhere.
+SILENCED_SYSTEM_CHECKS = [check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+                                                  ("security.W021", SECURE_HSTS_PRELOAD))
+                          if not on]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {

@@ -5,10 +5,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from panel import mail
 from provider.addresses import UnsafeUrl, check_provider_url
 from provider.client import Balance
 from provider.models import PricingRule, Provider
@@ -98,11 +98,11 @@ def check_balance(provider: Provider) -> bool:
         return False
     if provider.balance_alerted_at is not None:
         return False
-    send_mail(
-        subject=f"[panel] {provider.name} balance is low: {balance.amount} {balance.currency}",
-        message=(f"The balance of provider {provider.name} is {balance.amount} "
-                 f"{balance.currency}, below the alert threshold of {threshold}.\n"
-                 "Orders will wait for provider funds once it runs out: top it up."),
-        from_email=None, recipient_list=staff_emails() or ["root@localhost"])
+    mail.send(
+        f"[panel] {provider.name} balance is low: {balance.amount} {balance.currency}",
+        (f"The balance of provider {provider.name} is {balance.amount} "
+         f"{balance.currency}, below the alert threshold of {threshold}.\n"
+         "Orders will wait for provider funds once it runs out: top it up."),
+        staff_emails() or ["root@localhost"])
     Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=timezone.now())
     return True

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-pytest_plugins = ["tests.fixtures.sandbox"]
+pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.smtp"]
 
 # In CI (.ci/run) a test that needs PostgreSQL, Redis or Chromium fails instead of skipping.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -23,6 +23,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mail_sent_in_process(request, monkeypatch):
+    """E-mails are queued for a worker (panel.mail.send); here the task runs at once, in this
+    process, so that tests read `mail.outbox`. Tests marked `queued_mail` keep the queue."""
+    if request.node.get_closest_marker("queued_mail"):
+        return
+    from panel.tasks import send_email
+
+    monkeypatch.setattr(send_email, "delay",
+                        lambda **fields: send_email.apply(kwargs=fields).get())
 
 
 @pytest.fixture

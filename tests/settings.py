@@ -10,6 +10,9 @@ import tempfile
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 # The sandbox and the tests' small servers listen on 127.0.0.1.
 os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_URLS", "True")
+# With DEBUG off (as in production) the panel refuses to start without a key of its own.
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-never-used-in-production")
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=")
 # One folder per test run (inherited by the run's subprocesses through the environment), so
 # that runs side by side never share a database file or a broker folder.
 os.environ.setdefault("PANEL_VAR_DIR", tempfile.mkdtemp(prefix="panel-tests-"))

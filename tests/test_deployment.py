@@ -51,3 +51,35 @@ def test_dockerfile_builds_the_panel():
     assert "gunicorn" in text
     for folder in ("panel", "provider", "orders", "templates", "static"):
         assert f"COPY {folder} {folder}" in text
+
+
+def test_compose_refuses_to_start_without_the_required_variables():
+    """A forgotten .env fails loudly instead of starting on defaults."""
+    import re
+
+    block = (ROOT / ".env.example").read_text().split("# --- Required in production", 1)[1]
+    required = re.findall(r"^([A-Z_]+)=", block.split("# --- end of", 1)[0], re.M)
+    assert required
+    for name in ("web", "worker", "beat", "migrate"):
+        env = compose()["services"][name]["environment"]
+        for variable in required:
+            assert env[variable].startswith(f"${{{variable}:?set {variable} in .env"), (
+                name, variable)
+
+
+def procfile() -> dict[str, str]:
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_make_run_keeps_its_banner_readable_and_stops_cleanly():
+    processes = procfile()
+    assert "--quiet" in processes["sandbox"], "no access log"
+    for name in ("worker", "beat"):
+        assert "--loglevel WARNING" in processes[name], name
+    # honcho stops a process by signalling its whole group: prefork's children would die
+    # under the worker and it would log each as an error.
+    assert "--pool threads" in processes["worker"]
+    assert "--panel-url http://127.0.0.1:$PANEL_PORT/" in processes["web"]
+    assert "${DEMO_NEW_KEY:+--new-key}" in processes["web"]
+    assert "honcho start -f Procfile || [ $$? -eq 130 ]" in (ROOT / "Makefile").read_text()

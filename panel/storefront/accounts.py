@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from panel import branding
 from panel.apikeys import regenerate_api_key
 from panel.storefront import throttle, verification
-from panel.storefront.forms import SignInForm, SignupForm
+from panel.storefront.forms import QueuedPasswordResetForm, SignInForm, SignupForm
 from panel.storefront.rendering import customer_required, page
 
 TOO_MANY_EMAILS = "Too many e-mails were sent from your address. Try again later."
@@ -56,7 +56,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         return redirect("password_reset")
     shop = branding.current()
     view = auth.PasswordResetView.as_view(
-        template_name="accounts/password_reset_form.html",
+        template_name="accounts/password_reset_form.html", form_class=QueuedPasswordResetForm,
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
         from_email=branding.sender(), extra_email_context={"shop": shop})

@@ -1,10 +1,16 @@
-"""The storefront's account forms: sign-up, and sign-in with its attempt limits (shared with
-the admin's sign-in)."""
+"""The storefront's account forms: sign-up, sign-in with its attempt limits (shared with the
+admin's sign-in), password reset."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
+from panel import mail
 from panel.models import User
 from panel.storefront import throttle
 
@@ -66,3 +72,14 @@ class SignInForm(ThrottledSignIn, AuthenticationForm):
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autofocus": True, "autocomplete": "email"})
         self.fields["username"].label = "E-mail"
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form; its e-mail goes, as plain text, through the panel's mail queue."""
+
+    def send_mail(self, subject_template_name: str, email_template_name: str,
+                  context: dict, from_email: str | None, to_email: str,
+                  html_email_template_name: str | None = None) -> None:
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        mail.send(subject, body, [to_email], from_email=from_email)

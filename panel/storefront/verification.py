@@ -7,13 +7,12 @@ it expires after `EMAIL_VERIFY_MAX_AGE` seconds.
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from orders.placing import PlacementError
-from panel import branding
+from panel import branding, mail
 from panel.models import User
 
 SALT = "panel.storefront.verify-email"
@@ -51,9 +50,9 @@ def send_link(request: HttpRequest, user: User) -> None:
     url = request.build_absolute_uri(reverse("verify_email", args=[make_token(user)]))
     context = {"shop": shop, "user": user, "url": url,
                "days": settings.EMAIL_VERIFY_MAX_AGE // 86400}
-    send_mail(f"Confirm your e-mail for {shop.name}",
-              render_to_string("accounts/email/verify.txt", context),
-              branding.sender(), [user.email])
+    mail.send(f"Confirm your e-mail for {shop.name}",
+              render_to_string("accounts/email/verify.txt", context), [user.email],
+              from_email=branding.sender())
 
 
 def require_verified(user: User) -> None:

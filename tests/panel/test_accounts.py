@@ -46,3 +46,42 @@ def test_api_keys_never_start_like_a_command_line_option():
     keys = [regenerate_api_key(user) for _ in range(200)]
     assert all(key.isalnum() and len(key) == 43 for key in keys)
     assert len(set(keys)) == 200
+
+
+def _run(*args: str) -> list[str]:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("create_customer", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_create_customer_on_an_existing_email_keeps_the_key_and_adds_the_balance():
+    key = _run("erin@example.com", "--balance", "10")[-1]
+    lines = _run("ERIN@example.com", "--balance", "5.25")
+    erin = User.objects.get(email="erin@example.com")
+    assert user_for_key(key) == erin, "the key the customer's scripts use still works"
+    assert erin.wallet.balance == D("15.25")
+    assert lines[0].startswith("Customer erin@example.com exists: added 5.25, balance now 15.25")
+    assert lines[1:] == ["API key unchanged (--new-key replaces it)"]
+    assert key not in "\n".join(lines)
+    assert [e.reason for e in erin.wallet.entries.order_by("pk")] == [
+        "Opening balance", "Balance added"]
+
+
+def test_create_customer_new_key_replaces_the_old_one():
+    old = _run("erin@example.com")[-1]
+    lines = _run("erin@example.com", "--new-key")
+    new = lines[-1]
+    erin = User.objects.get(email="erin@example.com")
+    assert lines[-2] == "New API key (the old one no longer works):"
+    assert user_for_key(new) == erin
+    assert user_for_key(old) is None
+
+
+def test_create_customer_gives_a_key_to_an_existing_customer_without_one():
+    User.objects.create_user(email="finn@example.com", password="pw-123456")
+    key = _run("finn@example.com")[-1]
+    finn = User.objects.get(email="finn@example.com")
+    assert user_for_key(key) == finn
+    assert finn.check_password("pw-123456"), "no --password: the password stays"

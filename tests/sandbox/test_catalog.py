@@ -1,7 +1,6 @@
 """The catalog actions over HTTP: categories, services (paged and filtered), inventory."""
 
 import re
-import time
 from decimal import Decimal
 
 import pytest
@@ -125,24 +124,18 @@ def test_catalog_mixes_smm_and_products_deterministically():
     assert [service.id for service in first] == list(range(1, 301))
 
 
-def test_generating_twenty_thousand_services_is_fast():
-    started = time.perf_counter()
+def test_twenty_thousand_services_have_distinct_ids():
+    # How fast they are made and served is measured by `make bench BENCH=sync`, not here.
     catalog = build_services(20_000)
-    assert time.perf_counter() - started < 0.5
     assert len(catalog) == 20_000
+    assert len({service.id for service in catalog}) == 20_000
 
 
-def test_twenty_thousand_services_are_served_fast(sandbox):
+def test_twenty_thousand_services_are_served_the_same_twice(sandbox):
     sandbox.reset(services=20_000)
-    started = time.perf_counter()
     first = services(sandbox)
-    first_time = time.perf_counter() - started
-    started = time.perf_counter()
     again = sandbox.call("services")
-    again_time = time.perf_counter() - started
     assert first["total"] == len(first["services"]) == 20_000
-    assert first_time < 2.0
-    assert again_time < 0.5
     assert again.json() == first
 
 
