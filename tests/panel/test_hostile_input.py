@@ -10,10 +10,7 @@ from django.test import Client
 from panel.apikeys import regenerate_api_key
 from provider.models import Category, Provider, Service, SmsCountry, SmsPrice, SmsProject
 
-
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture
