@@ -99,6 +99,4 @@ def api_key(request: HttpRequest) -> HttpResponse:
     key = ""
     if request.method == "POST":
         key = regenerate_api_key(request.user)
-    response = page(request, "accounts/api_key.html", {"key": key}, partial="key")
-    response["Cache-Control"] = "no-store"
-    return response
+    return page(request, "accounts/api_key.html", {"key": key}, partial="key")

@@ -6,6 +6,7 @@ beat's job (`orders.sms_tracking`)."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -62,6 +63,7 @@ def country_of(project: str) -> str:
             .order_by("country__name").values_list("country__code", flat=True).first() or "")
 
 
+@never_cache  # the customer's numbers: stored by no cache
 def sms_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("country", "").strip().lower()[:10]
     if not code and (project := request.GET.get("project", "")):
@@ -69,6 +71,7 @@ def sms_page(request: HttpRequest) -> HttpResponse:
     return page(request, "storefront/sms.html", _context(request, code), partial="projects")
 
 
+@never_cache
 @require_POST
 @customer_required
 def rent(request: HttpRequest) -> HttpResponse:
