@@ -77,6 +77,21 @@ def test_a_nul_in_a_form_field_is_a_400(as_alice, shop, path, data):
     assert b"NUL" in response.content
 
 
+def test_a_nul_in_a_form_encoded_body_is_a_400(as_alice, shop):
+    """Browsers send forms form-encoded (the test client's default above is multipart)."""
+    body = f"service={shop['service']}&quantity=10&link=https%3A%2F%2Fx.io%2F%00"
+    response = as_alice.post("/order/new/", body,
+                             content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def test_a_nul_in_a_form_encoded_api_call_is_a_clear_error(client, alice, shop):
+    body = (f"key={regenerate_api_key(alice)}&action=add&service={shop['service']}"
+            "&quantity=10&link=https%3A%2F%2Fx.io%2F%00")
+    response = client.post("/api/v2", body, content_type="application/x-www-form-urlencoded")
+    assert response.json() == {"error": "Invalid link"}
+
+
 def test_nothing_was_ordered_or_signed_up_with_a_nul(as_alice, alice, shop):
     from orders.models import Order
     from panel.models import User
