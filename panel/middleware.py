@@ -41,6 +41,8 @@ class RefuseNulBytes:
                      kwargs: object) -> HttpResponse | None:
         if request.method != "POST" or getattr(view, "csrf_exempt", False):
             return None
-        if _has_nul(request.POST):
-            return _refuse()
-        return None
+        try:
+            fields = request.POST
+        except OSError:  # the client went away mid-body: left to the CSRF check, as before
+            return None
+        return _refuse() if _has_nul(fields) else None
