@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models, transaction
+from django.db.models.functions import Lower
 
 
 class EmailUserManager(UserManager):
@@ -31,6 +32,16 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
     objects = EmailUserManager()
+
+    class Meta(AbstractUser.Meta):
+        # One account per address whatever its case: sign-in matches it case-insensitively,
+        # so Alice@x and alice@x must never be two accounts. The database holds the rule,
+        # so two sign-ups racing each other cannot both win.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), name="panel_user_email_ci_unique",
+                violation_error_message="An account with this e-mail already exists."),
+        ]
 
     def save(self, *args: object, **kwargs: object) -> None:
         # The e-mail is the login; `username` mirrors it for Django's admin and forms.
@@ -82,3 +93,19 @@ class ShopSettings(models.Model):
         # cannot keep the old copy cached.
         cache.delete(self.CACHE_KEY)
         transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
+
+
+class SubmittedForm(models.Model):
+    """A storefront order form already submitted, by its one-time token: the same form sent
+    again (a second tab, a double click, a resubmit) finds its order here instead of placing
+    another. The token is the primary key, so two concurrent submissions cannot both insert
+    it (`panel.storefront.once`)."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey("orders.Order", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.token

@@ -35,6 +35,7 @@ from panel.ratelimit import (
 log = logging.getLogger(__name__)
 
 JSON = "application/json"
+NOT_VERIFIED = "Confirm your e-mail address before using the API: use the link we sent you"
 UNREADABLE = (SuspiciousOperation, BadRequest, MultiPartParserError, UnreadablePostError)
 
 
@@ -89,6 +90,8 @@ def _call(request: HttpRequest) -> HttpResponse:
     rate = per_key_rate()
     if wait := hit("key", str(user.pk), rate):
         return _too_many(f"Rate limit exceeded ({rate})", wait)
+    if not user.email_verified:  # as in the storefront: no use before the address is proven
+        return _error(NOT_VERIFIED)
     action = ACTIONS.get(form.get("action", "").strip())
     if action is None:
         return _error("Invalid action")

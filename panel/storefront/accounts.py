@@ -40,8 +40,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not throttle.may_send_email(request):
             form.add_error(None, TOO_MANY_EMAILS)
-        else:
-            user = form.save()
+        elif (user := form.save_once()) is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             verification.send_link(request, user)
             messages.success(request, f"Welcome! We sent a confirmation link to {user.email}.")
@@ -99,6 +98,4 @@ def api_key(request: HttpRequest) -> HttpResponse:
     key = ""
     if request.method == "POST":
         key = regenerate_api_key(request.user)
-    response = page(request, "accounts/api_key.html", {"key": key}, partial="key")
-    response["Cache-Control"] = "no-store"
-    return response
+    return page(request, "accounts/api_key.html", {"key": key}, partial="key")

@@ -8,11 +8,14 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
 )
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from panel import mail
 from panel.models import User
 from panel.storefront import throttle
+
+ALREADY_TAKEN = "An account with this e-mail already exists. Sign in, or reset your password."
 
 
 class SignupForm(BaseUserCreationForm):
@@ -30,10 +33,23 @@ class SignupForm(BaseUserCreationForm):
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        # The address is also the account's username, which holds fewer characters.
+        longest = User._meta.get_field("username").max_length
+        if len(email) > longest:
+            raise ValidationError(f"An e-mail address of at most {longest} characters, please.")
         if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account with this e-mail already exists. Sign in, or "
-                                  "reset your password.")
+            raise ValidationError(ALREADY_TAKEN)
         return email
+
+    def save_once(self) -> User | None:
+        """The new account, or None when the address was taken meanwhile (a sign-up
+        racing this one won: the database's case-insensitive unique rule decides)."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            self.add_error("email", ALREADY_TAKEN)
+            return None
 
 
 class ThrottledSignIn:

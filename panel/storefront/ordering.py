@@ -8,16 +8,15 @@ call the same function.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
 from orders.placing import NotEnoughFunds, PlacementError, on_sale_service, place_order, quote
 from panel.models import User
 from panel.storefront import catalog as selectors
+from panel.storefront import once
 from panel.storefront.context import balance_of
-from panel.storefront.rendering import customer_required, page, wants_partial
+from panel.storefront.rendering import customer_required, go_to_order, page
 from panel.storefront.verification import require_verified
 from provider.models import Service
 
@@ -93,17 +92,25 @@ def new_order(request: HttpRequest) -> HttpResponse:
 
 def _place(request: HttpRequest) -> HttpResponse:
     data = request.POST
+    token = once.token_of(data)
     try:
-        require_verified(request.user)
-        order = place_order(user=request.user, service_id=data.get("service"),
-                            quantity=data.get("quantity"), link=data.get("link", ""))
+        # The token is consumed with the order, in one transaction: both or neither.
+        with transaction.atomic():
+            if token:
+                once.consume(request.user, token)
+            require_verified(request.user)
+            order = place_order(user=request.user, service_id=data.get("service"),
+                                quantity=data.get("quantity"), link=data.get("link", ""))
+            if token:
+                once.record(token, order.pk)
+    except once.AlreadySubmitted as exc:
+        return once.already_placed(request, exc.order_id)
     except PlacementError as exc:
         context = _context(request, data.dict())
         context["refusal"] = exc.message
         context["refusal_field"] = "funds" if isinstance(exc, NotEnoughFunds) else exc.field
         return page(request, "storefront/order_new.html", context, partial="details")
-    url = reverse("order", args=[order.pk])
-    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
+    return go_to_order(request, order.pk)
 
 
 @customer_required

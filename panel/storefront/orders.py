@@ -61,6 +61,7 @@ def owned(user: User, order_id: int) -> Order:
         pk=order_id, user=user)
 
 
+@never_cache  # SMS numbers; kept by no cache or browser history
 @customer_required
 def order_list(request: HttpRequest) -> HttpResponse:
     filters = OrderFilters.from_query(request.GET)
@@ -72,6 +73,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
                  "live": live}, partial="list")
 
 
+@never_cache  # delivered accounts and SMS codes: stored by no cache
 @customer_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     order = owned(request.user, order_id)
@@ -88,5 +90,4 @@ def order_accounts(request: HttpRequest, order_id: int) -> HttpResponse:
     response = HttpResponse("\n".join(order.account_list) + "\n",
                             content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="order-{order.pk}-accounts.txt"'
-    response["Cache-Control"] = "no-store"
     return response

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -41,3 +42,9 @@ def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return guarded(request, *args, **kwargs)
 
     return wrapper
+
+
+def go_to_order(request: HttpRequest, order_id: int | None) -> HttpResponse:
+    """The order's page (the orders list without one), the whole page even from htmx."""
+    url = reverse("order", args=[order_id]) if order_id else reverse("orders")
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)

@@ -4,15 +4,14 @@ own page then waits for the code, reading only the database; polling the upstrea
 beat's job (`orders.sms_tracking`)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from orders.models import Kind, Order
 from orders.placing import NotEnoughFunds, PlacementError
 from orders.sms import rent_numbers
-from panel.storefront.rendering import customer_required, page, wants_partial
+from panel.storefront import once
+from panel.storefront.rendering import customer_required, go_to_order, page
 from panel.storefront.verification import require_verified
 from provider.models import SmsCountry, SmsPrice
 
@@ -62,6 +61,7 @@ def country_of(project: str) -> str:
             .order_by("country__name").values_list("country__code", flat=True).first() or "")
 
 
+@never_cache  # the customer's numbers: stored by no cache
 def sms_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("country", "").strip().lower()[:10]
     if not code and (project := request.GET.get("project", "")):
@@ -69,16 +69,27 @@ def sms_page(request: HttpRequest) -> HttpResponse:
     return page(request, "storefront/sms.html", _context(request, code), partial="projects")
 
 
+@never_cache
 @require_POST
 @customer_required
 def rent(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("country", "").strip().lower()[:10]
+    token = once.token_of(request.POST)
     try:
+        # Consumed and committed before renting: renting commits the charge and then asks
+        # the upstream, so it cannot share one transaction with the token.
+        if token:
+            once.consume(request.user, token)
         require_verified(request.user)
         numbers = rent_numbers(user=request.user, project_id=request.POST.get("project"),
                                country=code, quantity=1)
-    except PlacementError as exc:
+    except once.AlreadySubmitted as exc:
+        return once.already_placed(request, exc.order_id)
+    except PlacementError as exc:  # refused before any charge: the form may be sent again
+        if token:
+            once.release(token)
         return page(request, "storefront/sms.html", _context(request, code, exc),
                     partial="projects")
-    url = reverse("order", args=[numbers[0].pk])
-    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
+    if token:
+        once.record(token, numbers[0].pk)
+    return go_to_order(request, numbers[0].pk)

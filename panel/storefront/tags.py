@@ -10,7 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from orders.models import Order
-from panel.storefront import status
+from panel.storefront import once, status
 
 register = template.Library()
 http_url = URLValidator(schemes=["http", "https"])
@@ -41,6 +41,14 @@ def money(context: template.Context, value: object, signed: bool = False) -> str
     symbol = context["shop"].currency_symbol if "shop" in context else "$"
     sign = "\u2212" if amount < 0 else ("+" if signed and amount > 0 else "")
     return f"{sign}{symbol}{plain(amount)}"
+
+
+@register.simple_tag
+def form_token() -> SafeString:
+    """`{% form_token %}`: the hidden one-time token that makes an order form place once
+    (`panel.storefront.once`); a new one each time a form renders."""
+    return format_html('<input type="hidden" name="{}" value="{}">', once.FIELD,
+                       once.new_token())
 
 
 @register.filter

@@ -94,7 +94,8 @@ def test_balance_is_the_wallet(api, make_customer):
 def test_balance_of_a_customer_without_a_wallet(api, django_user_model):
     from panel.apikeys import regenerate_api_key
 
-    dave = django_user_model.objects.create_user(email="dave@example.com", password="x")
+    dave = django_user_model.objects.create_user(email="dave@example.com", password="x",
+                                                 email_verified=True)
     assert api(regenerate_api_key(dave), "balance")[1]["balance"] == "0.0000"
 
 
