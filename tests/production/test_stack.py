@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tests.fixtures.stack import Stack, browser, plain_text
+from tests.fixtures.stack import Api, Stack, browser, plain_text
 
 EMAIL = "new.customer@example.com"
 PASSWORD = "a-long-Secret-9"
@@ -57,23 +57,6 @@ def new_api_key(customer: requests.Session, base: str) -> str:
     match = re.search(r'data-testid="api-key"[^>]*>([^<]+)<', answer.text)
     assert match, answer.text[:2000]
     return match.group(1)
-
-
-class Api:
-    def __init__(self, base: str, key: str) -> None:
-        self.url, self.key, self.session = f"{base}/api/v2", key, requests.Session()
-
-    def __call__(self, action: str, **params: object) -> dict | list:
-        answer = self.session.post(self.url, data={"key": self.key, "action": action,
-                                                   **params}, timeout=30)
-        assert answer.status_code == 200, answer.text[:500]
-        return answer.json()
-
-    def service_id(self, name: str) -> int:
-        return next(int(s["service"]) for s in self("services") if s["name"] == name)
-
-    def status(self, order: int) -> dict:
-        return self("status", order=order)
 
 
 def order_and_wait(stack: Stack, api: Api, service: str, link: str, final: str) -> tuple[
