@@ -41,7 +41,7 @@ def test_a_polling_pass_cut_off_from_the_database_fails_cleanly_and_the_next_set
     # The next pass's first status call hangs upstream for 4 s (the client waits 5).
     stack.control("faults", {"action": "status", "kind": "timeout", "delay": 4, "times": 1})
     stack.control("advance", {"seconds": 60})  # every order's life is over upstream
-    stack.wait(lambda: not stack.control("faults", method="GET")["faults"], within=WITHIN,
+    stack.wait(lambda: not stack.control("faults")["faults"], within=WITHIN,
                what="a polling pass waiting on the upstream")
     proxy.cut()
     stack.wait(lambda: "raised unexpected" in (stack.folder / "worker.log").read_text(),
