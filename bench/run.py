@@ -1,5 +1,6 @@
 """`make bench`: every benchmark in this folder, each printing its figures as ratios to a
-floor measured in the same run. Exits non-zero if a goal was missed."""
+floor measured in the same run. Exits non-zero if a goal was missed. `make bench BENCH=load`
+runs one: api, load (the running stack on PostgreSQL and Redis), poll, sync."""
 
 import subprocess
 import sys

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -45,3 +47,35 @@ def test_beat_passes_never_overlap(monkeypatch):
     tasks.poll_orders()
     tasks.poll_sms_numbers()
     assert calls == ["poll", "sms"]
+
+
+HOLD_AND_HANG = """
+import time
+from panel.locks import held
+with held("poll-orders", ttl=600) as got:
+    print(got, flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pass_lock_dies_with_its_holder():
+    """A worker killed mid-pass must not stall the next pass for the lock's whole ttl: on
+    PostgreSQL the server frees the lock with the dead process's connection."""
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.fixtures.processes import subprocess_env
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite keeps the expiring row")
+    holder = subprocess.Popen([sys.executable, "manage.py", "shell", "-v", "0", "-c",
+                               HOLD_AND_HANG], cwd=settings.BASE_DIR, env=subprocess_env(),
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "True"
+    finally:
+        holder.kill()  # SIGKILL: no `finally` of its own runs
+        holder.wait(timeout=10)
+    with held("poll-orders", ttl=600) as got:
+        assert got, "the next pass runs at once"
