@@ -28,15 +28,14 @@ PHONE = re.compile(r"^\+?[0-9]{6,20}$")
 
 
 def sms_offer(*, project_id: object, country: object) -> SmsPrice:
-    """The price row for a project in a country, if it is on sale."""
+    """The price row for a project in a country, if it is on sale (`sms_price_on_sale`:
+    never at a price of zero or less)."""
     project = str(project_id or "").strip()
     code = str(country or "").strip().lower()
     if not (project.isascii() and project.isdigit()) or len(project) > 18:
         raise PlacementError("Project not found.", field="project_id")
-    offer = (SmsPrice.objects.select_related("project__provider", "country")
-             .filter(project_id=int(project), country__code=code, available=True,
-                     project__enabled=True, country__enabled=True,
-                     project__provider__enabled=True).first())
+    offer = (SmsPrice.objects.on_sale().select_related("project__provider", "country")
+             .filter(project_id=int(project), country__code=code).first())
     if offer is None:
         raise PlacementError("This project is not available in that country.",
                              field="country")

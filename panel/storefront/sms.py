@@ -21,9 +21,8 @@ HISTORY = 20
 
 def countries() -> list[dict[str, str]]:
     """Countries with at least one number on sale, by name, one row per code."""
-    rows = (SmsCountry.objects.filter(enabled=True, provider__enabled=True,
-                                      prices__available=True, prices__project__enabled=True)
-            .values("code", "name").distinct().order_by("name", "code"))
+    rows = (SmsCountry.objects.filter(pk__in=SmsPrice.objects.on_sale().values("country_id"))
+            .values("code", "name").order_by("name", "code"))
     seen: dict[str, dict[str, str]] = {}
     for row in rows:
         seen.setdefault(row["code"], row)
@@ -32,10 +31,8 @@ def countries() -> list[dict[str, str]]:
 
 def offers(code: str) -> list[SmsPrice]:
     """The projects on sale in the country `code`, with their prices."""
-    return list(SmsPrice.objects.filter(
-        country__code=code, available=True, project__enabled=True, country__enabled=True,
-        project__provider__enabled=True).select_related("project", "country")
-        .order_by("project__name", "sell_price"))
+    return list(SmsPrice.objects.on_sale().filter(country__code=code)
+                .select_related("project", "country").order_by("project__name", "sell_price"))
 
 
 def _context(request: HttpRequest, code: str, error: PlacementError | None = None) -> dict:
@@ -57,8 +54,7 @@ def country_of(project: str) -> str:
     """A country where the project (from the catalog's "Rent a number") is on sale."""
     if not (project.isascii() and project.isdigit()):
         return ""
-    return (SmsPrice.objects.filter(project_id=int(project), available=True,
-                                    country__enabled=True)
+    return (SmsPrice.objects.on_sale().filter(project_id=int(project))
             .order_by("country__name").values_list("country__code", flat=True).first() or "")
 
 
