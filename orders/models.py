@@ -70,9 +70,10 @@ class Order(models.Model):
         default=False, db_index=True, help_text="A person should look: the upstream delivered "
         "fewer accounts than paid for, or answered after the order was settled. The events "
         "say what happened.")
-    late_answer = models.TextField(
-        blank=True, help_text="The upstream's last answer that came after the order was "
-        "settled, as received: accounts in it were not given to the customer.")
+    # Encrypted: it may list credentials.
+    late_answer = EncryptedTextField(
+        blank=True, default="", help_text="The upstream's last answer that came after the "
+        "order was settled, as received: accounts in it were not given to the customer.")
 
     # SMS numbers
     sms_project = models.ForeignKey("provider.SmsProject", null=True, blank=True,

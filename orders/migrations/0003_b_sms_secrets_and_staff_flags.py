@@ -57,6 +57,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='order',
             name='late_answer',
-            field=models.TextField(blank=True, help_text="The upstream's last answer that came after the order was settled, as received: accounts in it were not given to the customer."),
+            field=panel.crypto.EncryptedTextField(blank=True, default='', help_text="The upstream's last answer that came after the order was settled, as received: accounts in it were not given to the customer."),
         ),
     ]
