@@ -12,7 +12,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from orders.models import Kind, Order
 from orders.placing import NotEnoughFunds, PlacementError
 from orders.sms import rent_numbers
-from panel.models import User
 from panel.storefront.rendering import customer_required, page, wants_partial
 from panel.storefront.verification import require_verified
 from provider.models import SmsCountry, SmsPrice
@@ -36,19 +35,15 @@ def offers(code: str) -> list[SmsPrice]:
                 .select_related("project", "country").order_by("project__name", "sell_price"))
 
 
-def with_own_numbers(user: User, rows: list[SmsPrice]) -> list[SmsPrice]:
-    """Each offer with `own_numbers`: the numbers this customer rented for it before, which
-    the form offers to reuse (`orders.sms.reusable_phone` has the last word). One query."""
+def with_own_numbers(history: list[Order], rows: list[SmsPrice]) -> list[SmsPrice]:
+    """Each offer with `own_numbers`: the numbers among the customer's recent ones (the
+    history already shown, so no query) rented for it, which the form offers to reuse.
+    `orders.sms.reusable_phone` has the last word, for older numbers too."""
     phones: dict[tuple[int, int], list[str]] = {}
-    if user.is_authenticated and rows:
-        rented = (Order.objects.filter(user=user, kind=Kind.SMS,
-                                       sms_project__in=[row.project_id for row in rows])
-                  .exclude(phone="").order_by("-created_at")
-                  .values_list("sms_project_id", "sms_country_id", "phone"))
-        for project, country, phone in rented:
-            numbers = phones.setdefault((project, country), [])
-            if phone not in numbers:
-                numbers.append(phone)
+    for order in history:
+        numbers = phones.setdefault((order.sms_project_id, order.sms_country_id), [])
+        if order.phone and order.phone not in numbers:
+            numbers.append(order.phone)
     for row in rows:
         row.own_numbers = phones.get((row.project_id, row.country_id), [])
     return rows
@@ -63,7 +58,7 @@ def _context(request: HttpRequest, code: str, error: PlacementError | None = Non
     if request.user.is_authenticated:
         history = list(Order.objects.filter(user=request.user, kind=Kind.SMS).defer("accounts")
                        .select_related("sms_project", "sms_country")[:HISTORY])
-    rows = with_own_numbers(request.user, offers(code) if code else [])
+    rows = with_own_numbers(history, offers(code) if code else [])
     return {"countries": places, "country": code, "offers": rows,
             "project": request.GET.get("project", ""), "history": history,
             "error": error.message if error else "",
