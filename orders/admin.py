@@ -89,15 +89,15 @@ class NearExpiryFilter(admin.SimpleListFilter):
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "kind", "service", "sms_project", "phone", "quantity",
                     "charge", "refunded", "state", "upstream_id", "upstream_status",
-                    "status_unknown", "auto_delivery", "expires_at", "created_at"]
-    list_filter = ["state", "kind", NearExpiryFilter, "status_unknown", "auto_delivery",
-                   "provider"]
+                    "status_unknown", "needs_staff", "auto_delivery", "expires_at", "created_at"]
+    list_filter = ["state", "kind", NearExpiryFilter, "needs_staff", "status_unknown",
+                   "auto_delivery", "provider"]
     search_fields = ["=id", "=upstream_id", "user__email", "link", "phone"]
     list_select_related = ["user", "service", "sms_project"]
     readonly_fields = [f.name for f in Order._meta.fields if f.name != "accounts"]
     exclude = ["accounts"]
     inlines = [OrderEventInline]
-    actions = ["resend", "mark_placed", "fail_and_refund", "deliver"]
+    actions = ["resend", "mark_placed", "fail_and_refund", "deliver", "mark_seen"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -140,12 +140,23 @@ class OrderAdmin(admin.ModelAdmin):
             lambda order, data: staff.fail_and_refund(order.pk, reason=data["reason"],
                                                       actor=request.user))
 
-    @admin.action(description="Complete a manual delivery (paste accounts)")
+    @admin.action(description="Complete a manual delivery (paste accounts): in review or "
+                  "delivered short only")
     def deliver(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
+        # Offered only where the upstream will no longer settle the order (never racing it).
+        chosen = [order.pk for order in queryset[:1] if staff.can_deliver_manually(order)]
+        if not chosen:
+            self.message_user(request, staff.NOT_DELIVERABLE, messages.ERROR)
+            return None
         return self._form_action(
-            request, queryset[:1], DeliverForm, "Delivered",
+            request, queryset.filter(pk__in=chosen), DeliverForm, "Delivered",
             lambda order, data: staff.deliver_manually(
                 order.pk, data["accounts"].splitlines(), actor=request.user))
+
+    @admin.action(description="Mark seen: clear the staff flag of settled orders")
+    def mark_seen(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        done = sum(staff.mark_seen(order.pk, actor=request.user) for order in queryset)
+        self.message_user(request, f"Marked seen: {done} order(s).", messages.SUCCESS)
 
 
 @admin.register(Wallet)

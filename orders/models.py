@@ -66,6 +66,14 @@ class Order(models.Model):
     accounts = EncryptedTextField(blank=True, default="", help_text="Delivered credentials, "
                                   "one per line.")
     error = models.TextField(blank=True, help_text="What went wrong, for staff.")
+    needs_staff = models.BooleanField(
+        default=False, db_index=True, help_text="A person should look: the upstream delivered "
+        "fewer accounts than paid for, or answered after the order was settled. The events "
+        "say what happened.")
+    # Encrypted: it may list credentials.
+    late_answer = EncryptedTextField(
+        blank=True, default="", help_text="The upstream's last answer that came after the "
+        "order was settled, as received: accounts in it were not given to the customer.")
 
     # SMS numbers
     sms_project = models.ForeignKey("provider.SmsProject", null=True, blank=True,
@@ -75,8 +83,9 @@ class Order(models.Model):
     batch = models.UUIDField(null=True, blank=True, db_index=True,
                              help_text="Numbers rented in one upstream call.")
     phone = models.CharField(max_length=40, blank=True)
-    sms_code = models.CharField(max_length=40, blank=True)
-    sms_text = models.TextField(blank=True)
+    # The code opens someone's new account: kept encrypted like delivered credentials.
+    sms_code = EncryptedTextField(blank=True, default="")
+    sms_text = EncryptedTextField(blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True)
 
     attempts = models.PositiveIntegerField(default=0)

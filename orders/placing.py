@@ -54,9 +54,7 @@ def on_sale_service(service_id: object) -> Service:
     text = str(service_id).strip() if service_id is not None else ""
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise PlacementError("Service not found.", field="service")
-    service = (Service.objects.select_related("provider")
-               .filter(pk=int(text), enabled=True, available=True, provider__enabled=True)
-               .first())
+    service = Service.objects.on_sale().select_related("provider").filter(pk=int(text)).first()
     if service is None:
         raise PlacementError("Service not found.", field="service")
     return service
@@ -89,16 +87,16 @@ def quote(*, service_id: object, quantity: object, link: object = "") -> Quote:
             and qty > service.stock:
         raise PlacementError(f"Only {service.stock} left in stock.", field="quantity")
     clean = clean_link(service, link)
-    return Quote(service, qty, clean,
-                 order_amount(service.sell_price, qty, service.price_unit))
+    amount = order_amount(service.sell_price, qty, service.price_unit)
+    if amount <= 0:  # on sale means priced above zero; this is the last word before money
+        raise PlacementError("This service has no price yet.", field="service")
+    return Quote(service, qty, clean, amount)
 
 
 def place_order(*, user: User, service_id: object, quantity: object,
                 link: object = "") -> Order:
     """Charge the customer and create a queued order, or raise PlacementError."""
     q = quote(service_id=service_id, quantity=quantity, link=link)
-    if q.amount <= 0:
-        raise PlacementError("This service has no price yet.", field="service")
     try:
         order = _charge_and_create(user, q)
     except InsufficientFunds as exc:

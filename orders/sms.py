@@ -28,19 +28,21 @@ PHONE = re.compile(r"^\+?[0-9]{6,20}$")
 
 
 def sms_offer(*, project_id: object, country: object) -> SmsPrice:
-    """The price row for a project in a country, if it is on sale."""
+    """The price row for a project in a country, if it is on sale (`sms_price_on_sale`:
+    never at a price of zero or less)."""
     project = str(project_id or "").strip()
     code = str(country or "").strip().lower()
     if not (project.isascii() and project.isdigit()) or len(project) > 18:
         raise PlacementError("Project not found.", field="project_id")
-    offer = (SmsPrice.objects.select_related("project__provider", "country")
-             .filter(project_id=int(project), country__code=code, available=True,
-                     project__enabled=True, country__enabled=True,
-                     project__provider__enabled=True).first())
+    offer = (SmsPrice.objects.on_sale().select_related("project__provider", "country")
+             .filter(project_id=int(project), country__code=code).first())
     if offer is None:
         raise PlacementError("This project is not available in that country.",
                              field="country")
     return offer
+
+
+NOT_YOURS = "You can reuse only a number you rented before for this project and country."
 
 
 def clean_phone(phone: object) -> str:
@@ -48,6 +50,26 @@ def clean_phone(phone: object) -> str:
     if text and not PHONE.match(text):
         raise PlacementError("The phone number to reuse is not valid.", field="phone")
     return text
+
+
+def reusable_phone(user: User, offer: SmsPrice, phone: object) -> str:
+    """The number to ask the upstream for again, as it was rented, or "" for a new one.
+
+    A customer may reuse only a number they rented themselves for the same project and
+    country: the upstream hands a reused number to whoever names it, with the codes sent to
+    it, so another customer's number must never reach it. The refusal reads the same
+    whether the number exists or not, and comes before any charge, so nobody can probe
+    which numbers exist."""
+    text = clean_phone(phone)
+    if not text:
+        return ""
+    digits = text.lstrip("+")
+    rented = (Order.objects.filter(user=user, kind=Kind.SMS, sms_project=offer.project,
+                                   sms_country=offer.country, phone__in=[digits, f"+{digits}"])
+              .values_list("phone", flat=True).first())
+    if rented is None:
+        raise PlacementError(NOT_YOURS, field="phone")
+    return rented
 
 
 def rent_numbers(*, user: User, project_id: object, country: object, quantity: object = 1,
@@ -58,7 +80,7 @@ def rent_numbers(*, user: User, project_id: object, country: object, quantity: o
     qty = parse_quantity(quantity if quantity not in (None, "") else 1)
     if not 1 <= qty <= MAX_NUMBERS:
         raise PlacementError(f"Quantity must be between 1 and {MAX_NUMBERS}.", field="quantity")
-    reuse = clean_phone(phone)
+    reuse = reusable_phone(user, offer, phone)
     try:
         orders = _charge_and_create(user, offer, qty)
     except InsufficientFunds as exc:

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.forwarding import reject
-from orders.models import Kind, Order
-from orders.states import State
-from orders.tracking import merge_accounts, settle
+from orders.models import Kind, Order, OrderEvent
+from orders.states import FINAL, State
+from orders.tracking import merge_accounts, missing_accounts, next_check, settle, upstream_finished
 from orders.transitions import move
 from panel.models import User
 
@@ -42,21 +42,63 @@ def fail_and_refund(order_id: int, *, reason: str, actor: User) -> bool:
                   expected=[State.REVIEW, State.PROVIDER_FUNDS])
 
 
+NOT_DELIVERABLE = ("Only a product order in review, or one the upstream delivered short, can "
+                   "be completed by hand: the upstream is still working on this one.")
+
+
+def can_deliver_manually(order: Order) -> bool:
+    """Staff complete a product order by hand only when the upstream will no longer settle
+    it through the API: in review (no upstream order being tracked), or placed but
+    delivered short (the upstream's last word was final, with fewer accounts than paid
+    for). Never while the upstream is still working on it: it would deliver and charge
+    again, with nobody to give its accounts to."""
+    if order.kind != Kind.PRODUCT:
+        return False
+    if order.state == State.REVIEW:
+        return True
+    return (order.state == State.PLACED and order.needs_staff and upstream_finished(order)
+            and missing_accounts(order) > 0)
+
+
 @transaction.atomic
 def deliver_manually(order_id: int, accounts: list[str], *, actor: User) -> str:
-    """Complete a placed product order with accounts pasted by staff. Fewer accounts than
-    ordered end the order Partial, with the rest refunded."""
+    """Complete, with accounts pasted by staff, a product order the upstream will no longer
+    settle (`can_deliver_manually`). Fewer accounts than ordered end the order Partial, with
+    the rest refunded. A tracked order is still asked about for a while afterwards: accounts
+    the upstream sends late are recorded for staff (`orders.tracking.record_late_answer`)."""
     order = Order.objects.select_for_update().get(pk=order_id)
     accounts = [line.strip() for line in accounts if line.strip()]
-    if order.kind != Kind.PRODUCT or order.state != State.PLACED:
-        raise StaffActionError("Only a placed product order can be delivered by hand.")
+    if not can_deliver_manually(order):
+        raise StaffActionError(NOT_DELIVERABLE)
     merged = merge_accounts(order.accounts, accounts)
     delivered = len(merged.splitlines()) if merged else 0
-    if delivered == 0:
-        raise StaffActionError("Paste at least one account, one per line.")
+    if delivered == 0 and order.state == State.REVIEW:
+        raise StaffActionError("Paste at least one account, one per line (or mark the "
+                               "order failed and refund it).")
     remains = max(order.quantity - delivered, 0)
-    Order.objects.filter(pk=order_id).update(accounts=merged, remains=remains)
+    Order.objects.filter(pk=order_id).update(accounts=merged, remains=remains,
+                                             needs_staff=False)
     order.accounts, order.remains = merged, remains
-    target = State.COMPLETED if remains == 0 else State.PARTIAL
-    settle(order, target, note=f"{delivered} accounts delivered by staff", actor=actor)
+    if delivered == 0:  # delivered short with nothing at all, confirmed by staff
+        target, note = State.CANCELED, "nothing delivered, confirmed by staff"
+    else:
+        target = State.COMPLETED if remains == 0 else State.PARTIAL
+        note = f"{delivered} accounts delivered by staff"
+    settle(order, target, note=note, actor=actor, expected=[order.state])
+    if order.upstream_id:
+        Order.objects.filter(pk=order_id).update(
+            next_check_at=next_check(order, timezone.now()))
     return target
+
+
+def mark_seen(order_id: int, *, actor: User) -> bool:
+    """Staff looked at a settled, flagged order (short delivery, late answer): clear the
+    flag and stop asking the upstream about it. A placed order held short is not cleared
+    here: it ends by `deliver_manually` or by the upstream's accounts."""
+    updated = Order.objects.filter(pk=order_id, needs_staff=True, state__in=FINAL).update(
+        needs_staff=False, next_check_at=None)
+    if not updated:
+        return False
+    OrderEvent.objects.create(order_id=order_id, action="staff: seen", actor=actor,
+                              note="flag cleared by staff")
+    return True

@@ -22,7 +22,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
                               State.PROVIDER_FUNDS}),
     State.PLACED: frozenset({State.COMPLETED, State.PARTIAL, State.CANCELED}),
     State.PROVIDER_FUNDS: frozenset({State.QUEUED, State.REJECTED}),
-    State.REVIEW: frozenset({State.PLACED, State.QUEUED, State.REJECTED}),
+    # review -> completed / partial: staff delivered a product by hand (orders.staff).
+    State.REVIEW: frozenset({State.PLACED, State.QUEUED, State.REJECTED, State.COMPLETED,
+                             State.PARTIAL}),
     State.COMPLETED: frozenset(),
     State.PARTIAL: frozenset(),
     State.CANCELED: frozenset(),

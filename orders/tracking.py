@@ -1,26 +1,28 @@
 """Tracking placed orders by polling the upstream, and settling them once.
 
-Only active orders are polled, least recently checked first, each at an interval that grows
-with its age. Calls go out in batches (multi-status where the provider has it) over a
+Only active orders are polled (and, for a while, settled ones staff must look at, so that
+a late answer is kept: `WATCH_FOR`), least recently checked first, each at an interval that
+grows with its age. Calls go out in batches (multi-status where the provider has it) over a
 bounded thread pool; results are applied here, in the caller's thread, where the database
 is. Settling (Completed, Partial, Canceled) happens under a row lock and refunds once.
 """
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from orders.ledger import refund_order
-from orders.models import Kind, Order
-from orders.states import State
+from orders.models import Kind, Order, OrderEvent
+from orders.states import FINAL, State
 from orders.transitions import move
 from panel.bulk import update_rows
 from provider.client import OrderStatus, ProviderClient, ProviderError
@@ -34,6 +36,8 @@ FINAL_STATES = {"completed": State.COMPLETED, "partial": State.PARTIAL,
 MULTI_STATUS_CHUNK = 100
 POLL_CONCURRENCY = 8
 LEDGER_STEP = Decimal("0.0001")
+# How long a settled order that staff must look at is still asked about, for late accounts.
+WATCH_FOR = timedelta(days=7)
 
 Fetch = Callable[[], dict[int, OrderStatus | ProviderError]]
 
@@ -112,13 +116,38 @@ def _classify(raw: str) -> str | None:
     return FINAL_STATES.get(word)
 
 
+def upstream_finished(order: Order) -> bool:
+    """The upstream's last word on the order was final (Completed, Partial, Canceled): it
+    will not settle the order any further through the API."""
+    return _classify(order.upstream_status) not in (None, State.PLACED)
+
+
+def missing_accounts(order: Order) -> int:
+    """How many of a product order's items were paid for and not delivered (0 otherwise)."""
+    if order.kind != Kind.PRODUCT:
+        return 0
+    return max(order.quantity - len(order.account_list), 0)
+
+
 def apply_status(order_id: int, status: OrderStatus) -> str:
     """Record what the upstream says about one order and settle it when final.
-    Returns the order's state afterwards."""
+    Returns the order's state afterwards.
+
+    A product the upstream calls Completed (or Partial) with fewer accounts than paid for
+    is never settled as delivered in full:
+    - automatic delivery: the upstream hands over what it has at once, so what is missing
+      will not come. The order ends Partial, the missing items refunded at the stored unit
+      price (once: the ledger allows one refund per order), and flagged for staff.
+    - manual delivery: the supplier fulfils by hand and may list the accounts in a later
+      answer, so the order stays placed (money held, still polled) and is flagged; staff may
+      complete it by hand (`orders.staff.deliver_manually`), or later answers settle it.
+    An answer for an order already settled (by staff, or short) is recorded, never dropped.
+    """
     now = timezone.now()
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.state != State.PLACED:
+            record_late_answer(order, status, now)
             return order.state
         fields = _status_fields(order, status, now)
         Order.objects.filter(pk=order_id).update(**fields)
@@ -130,15 +159,92 @@ def apply_status(order_id: int, status: OrderStatus) -> str:
             return State.PLACED
         for name, value in fields.items():
             setattr(order, name, value)
+        missing = _delivered_short(order, target)
+        if missing and not order.auto_delivery:
+            _hold_short(order, status)
+            return State.PLACED
+        if missing:
+            _settle_short(order, status, missing, now)
+            return State.PARTIAL
         settle(order, target, note=f"upstream: {status.status}")
         return target
 
 
+def _delivered_short(order: Order, target: str) -> int:
+    """The items missing when a product order was given fewer accounts than the upstream
+    claims it delivered (all for Completed, all but `remains` for Partial); 0 when the
+    accounts match the claim (a plain Partial is settled as such)."""
+    missing = missing_accounts(order)
+    if target == State.COMPLETED:
+        return missing
+    if target == State.PARTIAL and order.remains is not None and missing > order.remains:
+        return missing
+    return 0
+
+
+def _short_note(order: Order, status: OrderStatus, missing: int) -> str:
+    return (f"upstream: {status.status} with {order.quantity - missing} of "
+            f"{order.quantity} accounts")
+
+
+def _hold_short(order: Order, status: OrderStatus) -> None:
+    if order.needs_staff:
+        return  # said once; later answers only refresh the stored status
+    Order.objects.filter(pk=order.pk).update(needs_staff=True)
+    OrderEvent.objects.create(
+        order=order, action="delivered short",
+        note=_short_note(order, status, missing_accounts(order))
+        + "; manual delivery: held for staff, still polled")
+
+
+def _settle_short(order: Order, status: OrderStatus, missing: int, now: datetime) -> None:
+    order.remains = missing
+    Order.objects.filter(pk=order.pk).update(remains=missing)
+    settle(order, State.PARTIAL, note=_short_note(order, status, missing)
+           + f"; {missing} refunded")
+    watch_after_settling(order, now)
+
+
+def watch_after_settling(order: Order, now: datetime) -> None:
+    """Flag a settled order for staff and keep asking the upstream about it for a while
+    (`WATCH_FOR`), so that accounts it sends late are recorded, not lost."""
+    Order.objects.filter(pk=order.pk).update(
+        needs_staff=True, next_check_at=next_check(order, now) if order.upstream_id else None)
+
+
+def _raw(status: OrderStatus) -> str:
+    return json.dumps(asdict(status), default=str, ensure_ascii=False)
+
+
+def record_late_answer(order: Order, status: OrderStatus, now: datetime) -> bool:
+    """An answer for an order already settled (by staff, or short): kept for staff, with an
+    event and the flag, when it says something new (another status, or accounts the
+    customer was not given). Money never moves here. Returns whether it was recorded."""
+    if order.state not in FINAL:
+        return False
+    fresh = set(status.accounts) - set(order.account_list)
+    raw = _raw(status)
+    quiet = {"last_checked_at": now, "next_check_at": next_check(order, now)
+             if order.next_check_at else None}
+    if raw == order.late_answer or (status.status == order.upstream_status and not fresh):
+        Order.objects.filter(pk=order.pk).update(**quiet)
+        return False
+    Order.objects.filter(pk=order.pk).update(
+        **quiet, late_answer=raw, needs_staff=True, upstream_status=status.status[:50])
+    OrderEvent.objects.create(
+        order=order, action="late upstream answer",
+        note=f"after the order was {order.get_state_display().lower()}: {status.status}, "
+             f"{len(fresh)} account(s) not given to the customer")
+    log.warning("order %s: late upstream answer %r kept for staff", order.pk, status.status)
+    return True
+
+
 @transaction.atomic
-def settle(order: Order, target: str, *, note: str = "", actor: object = None) -> bool:
-    """Move a placed order to its final state and refund what was not delivered, in one
-    transaction: never a final state without its refund."""
-    if not move(order.pk, target, expected=[State.PLACED], note=note, actor=actor,
+def settle(order: Order, target: str, *, note: str = "", actor: object = None,
+           expected: Iterable[str] = (State.PLACED,)) -> bool:
+    """Move a placed order (or one in `expected`) to its final state and refund what was
+    not delivered, in one transaction: never a final state without its refund."""
+    if not move(order.pk, target, expected=expected, note=note, actor=actor,
                 finished_at=timezone.now(), next_check_at=None):
         return False
     if target == State.CANCELED:
@@ -146,8 +252,8 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None) -
                      actor=actor)
     elif target == State.PARTIAL:
         remains = order.remains
-        if remains is None and order.kind == Kind.PRODUCT:
-            remains = order.quantity - len(order.account_list)
+        if order.kind == Kind.PRODUCT:  # what the customer was not given, whatever it says
+            remains = max(remains or 0, missing_accounts(order))
         if remains is None:
             Order.objects.filter(pk=order.pk).update(status_unknown=True)
             log.warning("order %s partial without remains: staff must refund", order.pk)
@@ -162,10 +268,14 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None) -
 
 def due_orders(*, everything: bool, now: datetime | None = None,
                limit: int | None = None) -> list[Order]:
+    """Placed orders, and settled ones still watched for a late answer (`WATCH_FOR`)."""
     now = now or timezone.now()
-    orders = (Order.objects.filter(state=State.PLACED, upstream_id__isnull=False)
+    watched = Q(state__in=[State.COMPLETED, State.PARTIAL], next_check_at__isnull=False,
+                finished_at__gte=now - WATCH_FOR)
+    orders = (Order.objects.filter(Q(state=State.PLACED) | watched, upstream_id__isnull=False)
               .exclude(kind=Kind.SMS)
-              .only("id", "provider_id", "upstream_id", "accounts", "kind", "placed_at",
+              .only("id", "state", "provider_id", "upstream_id", "accounts", "kind",
+                    "placed_at",
                     "created_at", "upstream_status", "start_count", "remains",
                     "upstream_charge", "upstream_currency", "status_unknown",
                     "last_checked_at", "next_check_at"))
@@ -266,7 +376,8 @@ def _apply_result(order: Order, result: OrderStatus | ProviderError, now: dateti
         batch.quiet.append(order)
         return
     summary.changed += 1
-    if _classify(result.status) == State.PLACED and not result.accounts:
+    if (order.state == State.PLACED and _classify(result.status) == State.PLACED
+            and not result.accounts):
         # Work in progress: no state change and no money, so it can be written in bulk.
         for name, value in _status_fields(order, result, now).items():
             setattr(order, name, value)

@@ -85,6 +85,34 @@ class PriceUnit(models.IntegerChoices):
     PER_ITEM = 1, "per item"
 
 
+def service_on_sale(prefix: str = "") -> Q:
+    """What "on sale" means for a service, the one definition every list and every order
+    uses: switched on by the admin, still listed by the upstream, from an enabled provider,
+    and priced. A cost or sell price of zero or less is an upstream's mistake (or a hostile
+    answer), never a free offer: selling it would give the service away or charge nothing.
+    `prefix` reaches the service through a relation (`"services__"`)."""
+    return Q(**{f"{prefix}{name}": value for name, value in {
+        "enabled": True, "available": True, "provider__enabled": True,
+        "rate__gt": 0, "sell_price__gt": 0}.items()})
+
+
+def sms_price_on_sale(prefix: str = "") -> Q:
+    """What "on sale" means for an SMS number's price row (see `service_on_sale`)."""
+    return Q(**{f"{prefix}{name}": value for name, value in {
+        "available": True, "cost__gt": 0, "sell_price__gt": 0, "project__enabled": True,
+        "country__enabled": True, "project__provider__enabled": True}.items()})
+
+
+class ServiceQuerySet(models.QuerySet):
+    def on_sale(self) -> "ServiceQuerySet":
+        return self.filter(service_on_sale())
+
+
+class SmsPriceQuerySet(models.QuerySet):
+    def on_sale(self) -> "SmsPriceQuerySet":
+        return self.filter(sms_price_on_sale())
+
+
 class Service(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
     upstream_id = models.BigIntegerField()
@@ -119,6 +147,8 @@ class Service(models.Model):
                                     help_text="Still listed by the upstream at the last sync.")
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = ServiceQuerySet.as_manager()
+
     class Meta:
         ordering = ["category__position", "category__name", "id"]
         constraints = [
@@ -136,7 +166,9 @@ class Service(models.Model):
 
     @property
     def on_sale(self) -> bool:
-        return self.enabled and self.available
+        """`service_on_sale` for a row already loaded (its provider is read)."""
+        return (self.enabled and self.available and self.provider.enabled
+                and self.rate > 0 and self.sell_price > 0)
 
     @property
     def margin(self) -> Decimal:
@@ -256,6 +288,8 @@ class SmsPrice(models.Model):
     cost = models.DecimalField(**MONEY)
     sell_price = models.DecimalField(**MONEY, default=Decimal(0))
     available = models.BooleanField(default=True)
+
+    objects = SmsPriceQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "country"],

@@ -1,7 +1,8 @@
 """What is on sale, as the API lists it: services, categories, inventory, the SMS catalog.
 
-On sale means enabled by the admin, still listed by the upstream at the last sync, from an
-enabled provider, and priced. Rows come from `.values()` in one query, never model instances.
+On sale is `provider.models.service_on_sale` (and `sms_price_on_sale`): enabled by the admin,
+still listed by the upstream at the last sync, from an enabled provider, and priced above zero.
+Rows come from `.values()` in one query, never model instances.
 """
 
 from math import ceil
@@ -17,8 +18,7 @@ MAX_PAGE_SIZE = 1000
 
 
 def on_sale_services() -> QuerySet[Service]:
-    return Service.objects.filter(enabled=True, available=True, provider__enabled=True,
-                                  sell_price__gt=0)
+    return Service.objects.on_sale()
 
 
 def service_rows(services: QuerySet[Service], start: int = 0,
@@ -77,8 +77,7 @@ def inventory(service_id: int) -> dict[str, object]:
 
 
 def on_sale_prices() -> QuerySet[SmsPrice]:
-    return SmsPrice.objects.filter(available=True, sell_price__gt=0, project__enabled=True,
-                                   country__enabled=True, project__provider__enabled=True)
+    return SmsPrice.objects.on_sale()
 
 
 def sms_countries() -> list[dict[str, str]]:

@@ -104,7 +104,8 @@ ACTIONS = (
         (Param("project_id", "from sms_projects", required=True),
          Param("country", "a country code (default us)"),
          Param("quantity", "1 to 10 (default 1)"),
-         Param("phone", "a number rented before, to use again")),
+         Param("phone", "a number you rented before for this project and country, to use "
+               "again")),
         {"project_id": "3", "country": "us"},
         {"orders": [{"order": 23510, "phone": "+15550001234", "country": "us",
                      "status": "active"}]}),

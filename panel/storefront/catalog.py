@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
 
-from provider.models import Category, EntityType, Service, SmsPrice
+from provider.models import Category, EntityType, Service, SmsPrice, service_on_sale
 
 KINDS = {"smm": "SMM", "product": "Products", "sms": "SMS numbers"}
 DELIVERIES = {"auto": "Instant (automatic)", "manual": "Manual"}
@@ -46,7 +46,7 @@ class Filters:
 
 
 def on_sale() -> QuerySet[Service]:
-    return Service.objects.filter(enabled=True, available=True, provider__enabled=True)
+    return Service.objects.on_sale()
 
 
 def services(filters: Filters) -> QuerySet[Service]:
@@ -76,12 +76,11 @@ class CategoryChoice:
 
 def categories() -> list[CategoryChoice]:
     """Categories with services on sale, each with its subcategories, in one query."""
-    live = {"enabled": True, "available": True, "provider__enabled": True}
     rows = (Category.objects
-            .annotate(top=Count("services", distinct=True, filter=Q(
-                          **{f"services__{k}": v for k, v in live.items()})),
-                      sub=Count("sub_services", distinct=True, filter=Q(
-                          **{f"sub_services__{k}": v for k, v in live.items()})))
+            .annotate(top=Count("services", distinct=True,
+                                filter=service_on_sale("services__")),
+                      sub=Count("sub_services", distinct=True,
+                                filter=service_on_sale("sub_services__")))
             .filter(Q(top__gt=0) | Q(sub__gt=0))
             .values("id", "name", "parent_id", "top", "sub", "position")
             .order_by("position", "name"))
@@ -109,8 +108,7 @@ class SmsOffer:
 
 def sms_offers(q: str = "") -> list[SmsOffer]:
     """Each SMS project on sale, with its lowest price and how many countries have it."""
-    rows = SmsPrice.objects.filter(available=True, project__enabled=True,
-                                   country__enabled=True, project__provider__enabled=True)
+    rows = SmsPrice.objects.on_sale()
     if q:
         rows = rows.filter(project__name__icontains=q)
     grouped = (rows.values("project_id", "project__name")

@@ -20,9 +20,8 @@ HISTORY = 20
 
 def countries() -> list[dict[str, str]]:
     """Countries with at least one number on sale, by name, one row per code."""
-    rows = (SmsCountry.objects.filter(enabled=True, provider__enabled=True,
-                                      prices__available=True, prices__project__enabled=True)
-            .values("code", "name").distinct().order_by("name", "code"))
+    rows = (SmsCountry.objects.filter(pk__in=SmsPrice.objects.on_sale().values("country_id"))
+            .values("code", "name").order_by("name", "code"))
     seen: dict[str, dict[str, str]] = {}
     for row in rows:
         seen.setdefault(row["code"], row)
@@ -31,10 +30,22 @@ def countries() -> list[dict[str, str]]:
 
 def offers(code: str) -> list[SmsPrice]:
     """The projects on sale in the country `code`, with their prices."""
-    return list(SmsPrice.objects.filter(
-        country__code=code, available=True, project__enabled=True, country__enabled=True,
-        project__provider__enabled=True).select_related("project", "country")
-        .order_by("project__name", "sell_price"))
+    return list(SmsPrice.objects.on_sale().filter(country__code=code)
+                .select_related("project", "country").order_by("project__name", "sell_price"))
+
+
+def with_own_numbers(history: list[Order], rows: list[SmsPrice]) -> list[SmsPrice]:
+    """Each offer with `own_numbers`: the numbers among the customer's recent ones (the
+    history already shown, so no query) rented for it, which the form offers to reuse.
+    `orders.sms.reusable_phone` has the last word, for older numbers too."""
+    phones: dict[tuple[int, int], list[str]] = {}
+    for order in history:
+        numbers = phones.setdefault((order.sms_project_id, order.sms_country_id), [])
+        if order.phone and order.phone not in numbers:
+            numbers.append(order.phone)
+    for row in rows:
+        row.own_numbers = phones.get((row.project_id, row.country_id), [])
+    return rows
 
 
 def _context(request: HttpRequest, code: str, error: PlacementError | None = None) -> dict:
@@ -46,7 +57,8 @@ def _context(request: HttpRequest, code: str, error: PlacementError | None = Non
     if request.user.is_authenticated:
         history = list(Order.objects.filter(user=request.user, kind=Kind.SMS).defer("accounts")
                        .select_related("sms_project", "sms_country")[:HISTORY])
-    return {"countries": places, "country": code, "offers": offers(code) if code else [],
+    rows = with_own_numbers(history, offers(code) if code else [])
+    return {"countries": places, "country": code, "offers": rows,
             "project": request.GET.get("project", ""), "history": history,
             "error": error.message if error else "",
             "short_of_funds": isinstance(error, NotEnoughFunds)}
@@ -56,8 +68,7 @@ def country_of(project: str) -> str:
     """A country where the project (from the catalog's "Rent a number") is on sale."""
     if not (project.isascii() and project.isdigit()):
         return ""
-    return (SmsPrice.objects.filter(project_id=int(project), available=True,
-                                    country__enabled=True)
+    return (SmsPrice.objects.on_sale().filter(project_id=int(project))
             .order_by("country__name").values_list("country__code", flat=True).first() or "")
 
 
@@ -82,7 +93,8 @@ def rent(request: HttpRequest) -> HttpResponse:
             once.consume(request.user, token)
         require_verified(request.user)
         numbers = rent_numbers(user=request.user, project_id=request.POST.get("project"),
-                               country=code, quantity=1)
+                               country=code, quantity=1,
+                               phone=request.POST.get("phone", "")[:40])
     except once.AlreadySubmitted as exc:
         return once.already_placed(request, exc.order_id)
     except PlacementError as exc:  # refused before any charge: the form may be sent again

@@ -21,7 +21,8 @@ from orders.staff import StaffActionError, deliver_manually, fail_and_refund
 from orders.states import FINAL, State
 from orders.tracking import poll, refund_for_remains, settle
 from panel.models import User
-from tests.orders.helpers import COMMENTS, FOLLOWERS, GMAIL, order_for
+from provider.models import Provider
+from tests.orders.helpers import COMMENTS, FOLLOWERS, NETFLIX, order_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -187,10 +188,18 @@ def test_overlapping_forwarding_passes_send_each_order_once(alice, service, sand
 
 
 def test_a_poll_racing_a_manual_delivery_settles_once(alice, service, sandbox, staff,
-                                                      enqueued):
-    order = order_for(alice, service, GMAIL, 2)
+                                                      enqueued, scripted):
+    """Staff complete a manual product the upstream called Completed with no accounts,
+    while a poll brings the accounts after all."""
+    order = order_for(alice, service, NETFLIX, 2)
     assert forward_one(order.pk) == State.PLACED
-    sandbox.advance(4)  # upstream: Completed, both accounts delivered
+    Provider.objects.filter(pk=order.provider_id).update(api_url=scripted.url)
+    order.refresh_from_db()
+    scripted.answer(order.upstream_id, "Completed", quantity=2, auto=False)
+    poll(everything=True)
+    assert Order.objects.get(pk=order.pk).needs_staff, "held short, for staff"
+    scripted.answer(order.upstream_id, "Completed", quantity=2, auto=False,
+                    accounts=["late@x:1", "late@x:2"])
 
     outcomes = run_together(
         lambda: poll(everything=True),
@@ -206,10 +215,11 @@ def test_a_poll_racing_a_manual_delivery_settles_once(alice, service, sandbox, s
         assert isinstance(outcomes[1].error, StaffActionError)
         assert refunds == [] and order.refunded == 0
         assert len(order.account_list) == 2
-    else:  # staff won: one of two delivered, half refunded; the poll left it alone
+    else:  # staff won: one of two delivered, half refunded; the poll kept its answer
         assert order.state == State.PARTIAL
         assert outcomes[1].value == State.PARTIAL
         assert order.account_list == ["pasted@example.com:pw"]
         [refund] = refunds
         assert refund.amount == order.refunded == refund_for_remains(order, 1)
+        assert "late@x:2" in order.late_answer and order.needs_staff
     assert assert_ledger_consistent(alice) == D("100.00") - order.charge + order.refunded

@@ -54,6 +54,17 @@ def status(word: str, remains: int | None) -> OrderStatus:
     return OrderStatus(word, None, None, remains, "USD", None, None, ())
 
 
+def expected_state(order: Order, word: str, remains: int) -> str:
+    """A product given fewer accounts than the upstream says it delivered is short
+    (orders.tracking.apply_status): Partial with the rest refunded when delivered
+    automatically, held (still placed) for staff when delivered by hand."""
+    claimed_missing = {"Completed": 0, "Partial": remains}.get(word)
+    missing = order.quantity - len(order.account_list)
+    if order.kind != "product" or claimed_missing is None or missing <= claimed_missing:
+        return State(word.lower())
+    return State.PARTIAL if order.auto_delivery else State.PLACED
+
+
 def ledger_entries() -> int:
     return LedgerEntry.objects.count()
 
@@ -198,7 +209,7 @@ class LedgerMachine(RuleBasedStateMachine):
         first = apply_status(order.pk, status(word, remains))
         entries = ledger_entries()
         second = apply_status(order.pk, status(word, remains))
-        assert first == second == State(word.lower())
+        assert first == second == expected_state(order, word, remains)
         assert ledger_entries() == entries, "the second report changes no money"
         assert OrderEvent.objects.filter(order=order, to_state=first).count() == 1
 

@@ -72,9 +72,12 @@ def test_staff_cannot_fail_a_placed_order_or_resend_a_placed_one(alice, service,
 
 
 def test_manual_delivery_in_full_and_in_part(alice, service, sandbox, staff):
+    """Of orders in review (the upstream does not track them); placed orders the upstream
+    delivered short: tests/orders/test_short_delivery.py."""
+    sandbox.fault("add", "http500", times=2)
     full = order_for(alice, service, NETFLIX, quantity=2)
     part = order_for(alice, service, NETFLIX, quantity=3)
-    forward_one(full.pk), forward_one(part.pk)
+    assert (forward_one(full.pk), forward_one(part.pk)) == (State.REVIEW, State.REVIEW)
     assert deliver_manually(full.pk, ["a@x:1", "b@x:2"], actor=staff) == State.COMPLETED
     assert deliver_manually(part.pk, ["c@x:3", "", "  "], actor=staff) == State.PARTIAL
     part.refresh_from_db()
@@ -86,6 +89,7 @@ def test_manual_delivery_in_full_and_in_part(alice, service, sandbox, staff):
 
 
 def test_polling_after_a_manual_delivery_changes_nothing(alice, service, sandbox, staff):
+    sandbox.fault("add", "http500", times=1)
     order = order_for(alice, service, NETFLIX, quantity=1)
     forward_one(order.pk)
     deliver_manually(order.pk, ["a@x:1"], actor=staff)

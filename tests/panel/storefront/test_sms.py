@@ -103,3 +103,27 @@ def test_another_customer_cannot_read_the_number_or_its_code(alice, as_alice, as
     for page in ("/sms/", "/orders/", "/"):
         html = as_bob.get(page).content.decode()
         assert number.phone not in html and number.sms_code not in html, page
+
+
+def test_only_your_own_number_can_be_rented_again(as_alice, alice, as_bob, bob, provider,
+                                                  sandbox):
+    from orders.sms import NOT_YOURS
+
+    as_alice.post("/sms/rent/", {"project": _openai().pk, "country": "us"})
+    phone = Order.objects.get(user=alice).phone
+    assert f'<option value="{phone}">' in as_alice.get("/sms/?country=us").content.decode()
+    assert phone not in as_bob.get("/sms/?country=us").content.decode()
+
+    for probe in (phone, "+15550009999"):  # alice's number, and one nobody rented
+        html = as_bob.post("/sms/rent/", {"project": _openai().pk, "country": "us",
+                                          "phone": probe},
+                           headers=htmx("sms-projects")).content.decode()
+        assert NOT_YOURS in html
+    bob.wallet.refresh_from_db()
+    assert bob.wallet.balance == D("100.00") and not Order.objects.filter(user=bob).exists()
+    assert len(sandbox.numbers()) == 1
+
+    response = as_alice.post("/sms/rent/", {"project": _openai().pk, "country": "us",
+                                            "phone": phone})
+    again = Order.objects.filter(user=alice).order_by("-pk").first()
+    assert response["Location"] == f"/orders/{again.pk}/" and again.phone == phone
