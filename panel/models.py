@@ -109,3 +109,28 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class AuditEntry(models.Model):
+    """One action by a person (staff or admin): who, when, what, and the values before and
+    after. The ledger is the record of money; this is the record of people. Append-only."""
+
+    actor = models.ForeignKey("panel.User", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_email = models.CharField(max_length=254, blank=True,
+                                   help_text="Kept if the account is ever removed.")
+    action = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_email or 'system'}: {self.action} {self.target_repr}"
