@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from orders.models import Kind, Order
 from orders.states import State
 from orders.transitions import move
 from provider.client import (
+    AnswerUnreadable,
     OutcomeUnknown,
     ProviderError,
     ProviderRejected,
@@ -64,11 +65,19 @@ def forward_one(order_id: int) -> str | None:
     finally:
         client.close()
     now = timezone.now()
-    # REVIEW too: a slow worker's order may have been swept to review meanwhile; now that
-    # the answer came, the outcome is known and the upstream id must not be lost.
-    if move(order.pk, State.PLACED, expected=[State.SENDING, State.REVIEW], action="placed",
-            note=f"upstream order {upstream_id}", upstream_id=upstream_id, placed_at=now,
-            next_check_at=now, error=""):
+    try:
+        # REVIEW too: a slow worker's order may have been swept to review meanwhile; now that
+        # the answer came, the outcome is known and the upstream id must not be lost.
+        placed = move(order.pk, State.PLACED, expected=[State.SENDING, State.REVIEW],
+                      action="placed", note=f"upstream order {upstream_id}",
+                      upstream_id=upstream_id, placed_at=now, next_check_at=now, error="")
+    except DatabaseError as exc:
+        # The upstream took the order but the panel cannot keep its answer: an unknown
+        # outcome like any other, for a person, with the money held.
+        to_review(order.pk, reason=f"upstream order {upstream_id} could not be stored: "
+                  f"{type(exc).__name__}: {exc}", expected=[State.SENDING])
+        return State.REVIEW
+    if placed:
         return State.PLACED
     log.error("order %s: upstream order %s answered after the order left sending",
               order.pk, upstream_id)
@@ -93,8 +102,15 @@ def _failed(order: Order, exc: ProviderError) -> str:
              attempts=order.attempts + 1, claimed_at=None)
         return State.QUEUED
     assert isinstance(exc, OutcomeUnknown)
-    to_review(order.pk, reason=f"outcome unknown: {exc}", expected=[State.SENDING])
+    to_review(order.pk, reason=unknown_outcome(exc), expected=[State.SENDING])
     return State.REVIEW
+
+
+def unknown_outcome(exc: OutcomeUnknown) -> str:
+    """Why an order went to review, with the upstream's answer when it sent one the panel
+    could not take (an order id of 10^20, a phone with a NUL): staff read what it said."""
+    reason = f"outcome unknown: {exc}"
+    return f"{reason}\nraw answer: {exc.raw}" if isinstance(exc, AnswerUnreadable) else reason
 
 
 @transaction.atomic
