@@ -307,16 +307,16 @@ def _to_money(value: object, name: str, *, signed: bool = False) -> Decimal:
         raise MalformedAnswer(f"`{name}` is not an amount: {_shown(value)}") from None
     if not amount.is_finite():
         raise MalformedAnswer(f"`{name}` is not an amount: {_shown(value)}")
-    if not -MONEY_LIMIT < amount < MONEY_LIMIT:
-        raise MalformedAnswer(f"`{name}` is out of range (below {MONEY_LIMIT}): "
-                              f"{_shown(value)}")
     if amount < 0 and not signed:
         raise MalformedAnswer(f"`{name}` is negative: {_shown(value)}")
-    if amount.as_tuple().exponent >= -MONEY_PLACES:
-        return amount  # as sent ("0.50000" stays five places)
-    # Rounded up to what the column keeps: a cost is never understated, and the next sync
-    # compares equal to what was stored (no endless "price changes" of the seventh place).
-    return amount.quantize(Decimal(1).scaleb(-MONEY_PLACES), rounding=ROUND_CEILING)
+    if -MONEY_LIMIT < amount < MONEY_LIMIT and amount.as_tuple().exponent < -MONEY_PLACES:
+        # Rounded up to what the column keeps: a cost is never understated, and the next sync
+        # compares equal to what was stored (no endless "price changes" of the seventh place).
+        amount = amount.quantize(Decimal(1).scaleb(-MONEY_PLACES), rounding=ROUND_CEILING)
+    if not -MONEY_LIMIT < amount < MONEY_LIMIT:  # after rounding: .9999999 may carry over
+        raise MalformedAnswer(f"`{name}` is out of range (below {MONEY_LIMIT}): "
+                              f"{_shown(value)}")
+    return amount  # as sent otherwise ("0.50000" stays five places)
 
 
 def money_field(obj: Mapping[str, object], name: str, *, signed: bool = False) -> Decimal:

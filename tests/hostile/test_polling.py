@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from orders.forwarding import forward_one
 from orders.models import LedgerEntry, Order
 from orders.sms_tracking import poll_numbers
 from orders.states import State
@@ -12,7 +13,7 @@ from orders.tracking import poll
 from provider.models import Provider
 from provider.tasks import check_provider_balances
 from tests.fixtures.hostile import Raw, synced
-from tests.hostile.helpers import balance, forwarded, rent_hostile, with_sms_catalog
+from tests.hostile.helpers import forwarded, rent_hostile, with_sms_catalog
 from tests.orders.helpers import COMMENTS, order_for
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +71,6 @@ def test_a_hostile_provider_never_stops_the_pass_for_another(alice, hostile, hos
     bad = forwarded(alice, hostile_provider)
     hostile.statuses[bad.upstream_id] = {"status": "Partial", "remains": "9" * 30}
     sandbox_order = order_for(alice, service, COMMENTS, 10)
-    from orders.forwarding import forward_one
-
     forward_one(sandbox_order.pk)
     sandbox.advance(11)  # the sandbox cancels comments with a link it cannot use
 
@@ -137,7 +136,7 @@ def test_one_bad_number_costs_one_number(alice, hostile, hostile_provider):
 
 
 def test_a_hostile_balance_never_stops_the_check_of_the_others(hostile, hostile_provider,
-                                                               provider, monkeypatch):
+                                                               provider):
     hostile.answer("balance", {"balance": 1e20, "currency": "USD"})
     Provider.objects.filter(pk=provider.pk).update(balance=None)
 
