@@ -25,6 +25,7 @@ from provider.client import (
     ProviderClient,
     ProviderError,
     ProviderRejected,
+    RowsRead,
     Skipped,
     UpstreamCategory,
     UpstreamService,
@@ -132,7 +133,9 @@ def _optional(fetch: Callable[[], list]) -> list | None:
 
 def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog:
     """Everything the sync needs, or ProviderError."""
-    categories = _optional(client.categories) or []
+    # `is None`, not `or`: an empty answer may still carry skipped rows to report.
+    categories = _optional(client.categories)
+    categories = RowsRead() if categories is None else categories
     progress(f"  {len(categories)} categories")
     services = client.all_services()
     progress(f"  {len(services)} services")

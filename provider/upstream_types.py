@@ -203,8 +203,10 @@ SHOWN_MAX = 80  # how much of a refused value an error message quotes
 # C0 and C1 controls (tab and newline are handled apart), DEL, and the invisible marks that
 # change the direction of text: LRM/RLM, ALM, the embeddings and overrides U+202A-202E, the
 # isolates U+2066-2069. Removed from every text, so that a name cannot read backwards or hide
-# a part of itself, and a NUL never reaches the database.
-_HIDDEN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# a part of itself, and a NUL never reaches the database. So are lone surrogates (JSON allows
+# "\ud800"), which no UTF-8 database column can take.
+_HIDDEN = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+           "\ud800-\udfff")
 _HIDDEN_RE = re.compile(f"[{_HIDDEN}]")
 _LINE_BREAKS_RE = re.compile(r"[\t\n\r]+")
 
@@ -430,7 +432,7 @@ def _timestamp(value: object, name: str) -> datetime | None:
 
 
 def _read_rows[R](rows: Sequence[object], parse: Callable[[object], R],
-               label: Callable[[object], str]) -> RowsRead[R]:
+                  label: Callable[[object], str]) -> RowsRead[R]:
     """Each row on its own: one the panel cannot take is skipped and named, the rest kept."""
     read: list[R] = []
     skipped: list[Skipped] = []

@@ -188,3 +188,13 @@ def test_admin_shows_the_last_sync_problem(admin_client, hostile, hostile_provid
 
     assert "1 rows skipped, the rest applied:" in listing
     assert "service 4: `max` is out of range (0..2147483647): 2147483648" in detail
+
+
+def test_refused_categories_are_reported_even_when_none_is_left(hostile, hostile_provider):
+    hostile.answer("categories", {"categories": [{"category": "Bad\x00"},
+                                                 {"category": "C" * 500}]})
+
+    summary = sync_provider(hostile_provider)
+
+    assert len(summary.skipped) == 2 and summary.created == 2  # the services still came in
+    assert "`category` holds control characters" in summary.problems()

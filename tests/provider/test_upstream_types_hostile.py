@@ -100,6 +100,7 @@ def test_names_are_cleaned_and_cut_to_their_column():
 @pytest.mark.parametrize("text", [
     "\u202aA\u202bB\u202cC\u202dD\u202eE\u2066F\u2067G\u2068H\u2069I\u200eJ\u200fK\u061cL",
     "A\x00B\x01C\x1fD\x7fE\x80F\x9fG\u2028H\u2029I\u200eJ\u200fK\x1bL",
+    "AB\ud800CDE\udfffFGHIJKL",  # lone surrogates: JSON allows them, UTF-8 columns do not
 ])
 def test_clean_text_removes_every_hidden_character(text):
     assert ut.clean_text(text) == "ABCDEFGHIJKL"
