@@ -496,6 +496,10 @@ class ProviderClient:
         except MalformedAnswer as exc:
             # A 200 without the field we need: the call may still have done its work.
             raise self._unreadable(action, str(exc), data) from None
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            # A shape no parser foresaw is still an answer the panel cannot take, never a
+            # crash of the caller's loop.
+            raise self._unreadable(action, f"{type(exc).__name__}: {exc}", data) from None
 
     def _unreadable(self, action: str, detail: str, data: object) -> AnswerUnreadable:
         return AnswerUnreadable(self._redact(f"unexpected answer: {detail}"), action,
@@ -533,7 +537,7 @@ class ProviderClient:
             # cost a whole catalog for one row; the parsers range-check every number.
             data: object = json.loads(body, parse_float=Decimal, parse_int=Decimal,
                                       parse_constant=_reject_constant)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise OutcomeUnknown(f"HTTP {status} with {_body_kind(body)}", action) from None
         # The page names no status code for errors, so an `error` field decides, whatever it is.
         if isinstance(data, dict) and "error" in data:
