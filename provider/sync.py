@@ -160,7 +160,10 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
     """Fetch and apply one provider's catalog. Raises SyncFailed (nothing changed), having
     recorded why on the provider; rows skipped by a sync that did apply are recorded too."""
     progress(f"Syncing {provider.name} ({provider.api_url})")
-    client = provider.client()
+    try:
+        client = provider.client()
+    except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
+        raise _failed(provider, f"cannot call the provider: {exc}") from exc
     try:
         catalog = fetch_catalog(client, progress)
         multi_status = (client.supports_multi_status()

@@ -198,3 +198,39 @@ def test_refused_categories_are_reported_even_when_none_is_left(hostile, hostile
 
     assert len(summary.skipped) == 2 and summary.created == 2  # the services still came in
     assert "`category` holds control characters" in summary.problems()
+
+
+def test_a_provider_the_client_refuses_is_recorded_and_the_others_synced(
+        hostile_provider, provider, sandbox):
+    Provider.objects.filter(pk=hostile_provider.pk).update(timeout=0)
+    sandbox.state.set_rate(1, "0.90")
+
+    sync_all_catalogs()
+
+    assert Provider.objects.get(pk=hostile_provider.pk).last_sync_error == (
+        "cannot call the provider: timeout must be positive")
+    assert Service.objects.get(provider=provider, upstream_id=1).rate == Decimal("0.90")
+
+
+def test_the_sync_command_goes_on_whatever_one_provider_raises(hostile_provider, provider,
+                                                               sandbox, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from provider.management.commands import sync_catalog
+
+    real = sync_catalog.sync_provider
+
+    def explode_first(provider_row, **kwargs):
+        if provider_row.pk == hostile_provider.pk:
+            raise RuntimeError("not a SyncFailed")
+        return real(provider_row, **kwargs)
+
+    monkeypatch.setattr(sync_catalog, "sync_provider", explode_first)
+    sandbox.state.set_rate(1, "0.90")
+
+    with pytest.raises(CommandError, match="sync failed for: a-hostile"):
+        call_command("sync_catalog")
+
+    assert Provider.objects.get(pk=hostile_provider.pk).last_sync_error == (
+        "sync failed: RuntimeError: not a SyncFailed")
+    assert Service.objects.get(provider=provider, upstream_id=1).rate == Decimal("0.90")
