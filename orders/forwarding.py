@@ -56,7 +56,10 @@ def forward_one(order_id: int) -> str | None:
     if not claim(order_id):
         return None
     order = Order.objects.select_related("provider", "service").get(pk=order_id)
-    client = order.provider.client()
+    try:
+        client = order.provider.client()
+    except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
+        return _failed(order, ProviderUnavailable(f"cannot call the provider: {exc}", "add"))
     try:
         upstream_id = client.add(service_id=order.service.upstream_id,
                                  quantity=order.quantity, link=order.link)
@@ -183,7 +186,13 @@ def forward_waiting(*, ignore_backoff: bool = False) -> dict[str, int]:
         Order.objects.filter(state=State.PROVIDER_FUNDS).update(next_attempt_at=timezone.now())
     counts["funds retry"] = release_provider_funds()
     for order_id in waiting_orders(ignore_backoff=ignore_backoff):
-        outcome = forward_one(order_id)
+        try:
+            outcome = forward_one(order_id)
+        except Exception:
+            # One order's failure is that order's: it stays `sending`, which the sweep sends
+            # to review (its request may have left); the others still go out.
+            log.exception("order %s: forwarding failed", order_id)
+            outcome = "failed"
         if outcome:
             counts[outcome] = counts.get(outcome, 0) + 1
     return counts

@@ -22,7 +22,7 @@ from orders.placing import NotEnoughFunds, PlacementError, parse_quantity
 from orders.states import State
 from orders.transitions import move
 from panel.models import User
-from provider.client import OutcomeUnknown, ProviderError, SmsNumber
+from provider.client import OutcomeUnknown, ProviderError, ProviderUnavailable, SmsNumber
 from provider.models import SmsPrice
 
 MAX_NUMBERS = 10
@@ -90,7 +90,11 @@ def _send(orders: list[Order], offer: SmsPrice, reuse: str) -> None:
     now = timezone.now()
     claimed = [o for o in orders if move(o.pk, State.SENDING, expected=[State.QUEUED],
                                          action="claimed", claimed_at=now)]
-    client = offer.project.provider.client()
+    try:
+        client = offer.project.provider.client()
+    except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
+        _failed(claimed, ProviderUnavailable(f"cannot call the provider: {exc}", "add_sms"))
+        return
     try:
         numbers = client.add_sms(project_id=offer.project.project_id, quantity=len(claimed),
                                  country=offer.country.code, phone=reuse or None)

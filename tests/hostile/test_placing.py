@@ -6,9 +6,10 @@ import pytest
 
 from orders.forwarding import forward_waiting
 from orders.models import LedgerEntry, Order
+from orders.placing import place_order
 from orders.states import State
 from panel.apikeys import regenerate_api_key
-from provider.models import Service, SmsProject
+from provider.models import Provider, Service, SmsProject
 from tests.fixtures.hostile import synced
 from tests.hostile.helpers import LINK, balance, forwarded, rent_hostile, with_sms_catalog
 
@@ -103,3 +104,48 @@ def test_the_storefront_renter_sees_the_order_not_an_error_page(client, alice, h
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.pk}/"
     page = client.get(response["Location"])
     assert page.status_code == 200 and order.state == State.REVIEW
+
+
+def test_a_provider_the_client_refuses_never_takes_the_money(client, alice, hostile,
+                                                             hostile_provider):
+    """Nothing was sent: the SMM order waits to be sent again, the rental is refunded at once,
+    and the storefront renter sees the order, never a 500."""
+    with_sms_catalog(hostile, hostile_provider)
+    Provider.objects.filter(pk=hostile_provider.pk).update(timeout=0)
+    client.force_login(alice)
+
+    order = forwarded(alice, hostile_provider)
+    response = client.post("/sms/rent/", {
+        "project": SmsProject.objects.get(project_id="p1").pk, "country": "us"})
+
+    assert order.state == State.QUEUED and "cannot call the provider" in order.error
+    rental = Order.objects.get(user=alice, kind="sms")
+    assert response.status_code == 302 and rental.state == State.REJECTED
+    assert rental.refunded == rental.charge
+    assert not hostile.calls_of("add") and not hostile.calls_of("add_sms")
+
+
+def test_one_order_that_fails_to_forward_never_stops_the_others(alice, hostile,
+                                                               hostile_provider, monkeypatch):
+    from provider.client import ProviderClient
+
+    synced(hostile_provider)
+    first_service = Service.objects.get(provider=hostile_provider, upstream_id=1)
+    first = place_order(user=alice, service_id=first_service.pk, quantity=100, link=LINK)
+    second = place_order(user=alice, service_id=Service.objects.get(
+        provider=hostile_provider, upstream_id=2).pk, quantity=100, link=LINK)
+    real = ProviderClient.add
+
+    def add(self, *, service_id, **kwargs):
+        if service_id == 1:
+            raise RuntimeError("a bug no test foresaw")
+        return real(self, service_id=service_id, **kwargs)
+
+    monkeypatch.setattr(ProviderClient, "add", add)
+
+    counts = forward_waiting()
+
+    assert counts[State.PLACED] == 1 and counts["failed"] == 1
+    assert Order.objects.get(pk=second.pk).state == State.PLACED
+    # Left sending: the sweep sends it to review, since nobody knows what left.
+    assert Order.objects.get(pk=first.pk).state == State.SENDING
