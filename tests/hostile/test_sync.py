@@ -234,3 +234,18 @@ def test_the_sync_command_goes_on_whatever_one_provider_raises(hostile_provider,
     assert Provider.objects.get(pk=hostile_provider.pk).last_sync_error == (
         "sync failed: RuntimeError: not a SyncFailed")
     assert Service.objects.get(provider=provider, upstream_id=1).rate == Decimal("0.90")
+
+
+def test_skipped_rows_cost_no_queries(hostile, hostile_provider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_with(bad_rows: int) -> int:
+        hostile.answer("services", catalog(
+            *(good_service(100 + i, max=2**40) for i in range(bad_rows))))
+        with CaptureQueriesContext(connection) as ctx:
+            sync_provider(hostile_provider)
+        return len(ctx)
+
+    queries_with(1)  # the first sync creates the good rows
+    assert queries_with(5) == queries_with(500)
