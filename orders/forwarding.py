@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from orders.states import State
 from orders.transitions import move
 from panel import mail
 from provider.client import (
+    AnswerUnreadable,
     OutcomeUnknown,
     ProviderError,
     ProviderRejected,
@@ -55,7 +56,10 @@ def forward_one(order_id: int) -> str | None:
     if not claim(order_id):
         return None
     order = Order.objects.select_related("provider", "service").get(pk=order_id)
-    client = order.provider.client()
+    try:
+        client = order.provider.client()
+    except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
+        return _failed(order, ProviderUnavailable(f"cannot call the provider: {exc}", "add"))
     try:
         upstream_id = client.add(service_id=order.service.upstream_id,
                                  quantity=order.quantity, link=order.link)
@@ -64,11 +68,19 @@ def forward_one(order_id: int) -> str | None:
     finally:
         client.close()
     now = timezone.now()
-    # REVIEW too: a slow worker's order may have been swept to review meanwhile; now that
-    # the answer came, the outcome is known and the upstream id must not be lost.
-    if move(order.pk, State.PLACED, expected=[State.SENDING, State.REVIEW], action="placed",
-            note=f"upstream order {upstream_id}", upstream_id=upstream_id, placed_at=now,
-            next_check_at=now, error=""):
+    try:
+        # REVIEW too: a slow worker's order may have been swept to review meanwhile; now that
+        # the answer came, the outcome is known and the upstream id must not be lost.
+        placed = move(order.pk, State.PLACED, expected=[State.SENDING, State.REVIEW],
+                      action="placed", note=f"upstream order {upstream_id}",
+                      upstream_id=upstream_id, placed_at=now, next_check_at=now, error="")
+    except DatabaseError as exc:
+        # The upstream took the order but the panel cannot keep its answer: an unknown
+        # outcome like any other, for a person, with the money held.
+        to_review(order.pk, reason=f"upstream order {upstream_id} could not be stored: "
+                  f"{type(exc).__name__}: {exc}", expected=[State.SENDING])
+        return State.REVIEW
+    if placed:
         return State.PLACED
     log.error("order %s: upstream order %s answered after the order left sending",
               order.pk, upstream_id)
@@ -93,8 +105,15 @@ def _failed(order: Order, exc: ProviderError) -> str:
              attempts=order.attempts + 1, claimed_at=None)
         return State.QUEUED
     assert isinstance(exc, OutcomeUnknown)
-    to_review(order.pk, reason=f"outcome unknown: {exc}", expected=[State.SENDING])
+    to_review(order.pk, reason=unknown_outcome(exc), expected=[State.SENDING])
     return State.REVIEW
+
+
+def unknown_outcome(exc: OutcomeUnknown) -> str:
+    """Why an order went to review, with the upstream's answer when it sent one the panel
+    could not take (an order id of 10^20, a phone with a NUL): staff read what it said."""
+    reason = f"outcome unknown: {exc}"
+    return f"{reason}\nraw answer: {exc.raw}" if isinstance(exc, AnswerUnreadable) else reason
 
 
 @transaction.atomic
@@ -167,7 +186,13 @@ def forward_waiting(*, ignore_backoff: bool = False) -> dict[str, int]:
         Order.objects.filter(state=State.PROVIDER_FUNDS).update(next_attempt_at=timezone.now())
     counts["funds retry"] = release_provider_funds()
     for order_id in waiting_orders(ignore_backoff=ignore_backoff):
-        outcome = forward_one(order_id)
+        try:
+            outcome = forward_one(order_id)
+        except Exception:
+            # One order's failure is that order's: it stays `sending`, which the sweep sends
+            # to review (its request may have left); the others still go out.
+            log.exception("order %s: forwarding failed", order_id)
+            outcome = "failed"
         if outcome:
             counts[outcome] = counts.get(outcome, 0) + 1
     return counts

@@ -5,22 +5,24 @@ per number in one transaction, then one `add_sms` upstream. Each number returned
 its order's phone; numbers asked for but not returned are refunded at once. A refusal, or
 an upstream that could not be reached, refunds everything at once; an unknown outcome
 sends the whole batch to review with the money held, and it is never re-sent by a machine.
+So does an answer the panel cannot store (a number id of 10^20, a phone with a NUL): the
+customer is told the rental is being checked, never shown an error page after paying.
 """
 
 import re
 import uuid
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from orders.forwarding import reject, to_review
+from orders.forwarding import reject, to_review, unknown_outcome
 from orders.ledger import InsufficientFunds, debit
 from orders.models import Kind, Order
 from orders.placing import NotEnoughFunds, PlacementError, parse_quantity
 from orders.states import State
 from orders.transitions import move
 from panel.models import User
-from provider.client import OutcomeUnknown, ProviderError, SmsNumber
+from provider.client import OutcomeUnknown, ProviderError, ProviderUnavailable, SmsNumber
 from provider.models import SmsPrice
 
 MAX_NUMBERS = 10
@@ -110,7 +112,11 @@ def _send(orders: list[Order], offer: SmsPrice, reuse: str) -> None:
     now = timezone.now()
     claimed = [o for o in orders if move(o.pk, State.SENDING, expected=[State.QUEUED],
                                          action="claimed", claimed_at=now)]
-    client = offer.project.provider.client()
+    try:
+        client = offer.project.provider.client()
+    except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
+        _failed(claimed, ProviderUnavailable(f"cannot call the provider: {exc}", "add_sms"))
+        return
     try:
         numbers = client.add_sms(project_id=offer.project.project_id, quantity=len(claimed),
                                  country=offer.country.code, phone=reuse or None)
@@ -125,7 +131,7 @@ def _send(orders: list[Order], offer: SmsPrice, reuse: str) -> None:
 def _failed(orders: list[Order], exc: ProviderError) -> None:
     for order in orders:
         if isinstance(exc, OutcomeUnknown):
-            to_review(order.pk, reason=f"add_sms outcome unknown: {exc}",
+            to_review(order.pk, reason=f"add_sms {unknown_outcome(exc)}",
                       expected=[State.SENDING])
         else:
             # Refused, or never sent: the customer is told now and paid back.
@@ -135,8 +141,13 @@ def _failed(orders: list[Order], exc: ProviderError) -> None:
 def _assign(orders: list[Order], numbers: list[SmsNumber]) -> None:
     now = timezone.now()
     for order, number in zip(orders, numbers, strict=False):
-        move(order.pk, State.PLACED, expected=[State.SENDING], action="number rented",
-             note=number.phone, upstream_id=number.order_id, phone=number.phone[:40],
-             upstream_status=number.status[:50], placed_at=now, next_check_at=now)
+        try:
+            move(order.pk, State.PLACED, expected=[State.SENDING], action="number rented",
+                 note=number.phone, upstream_id=number.order_id, phone=number.phone[:40],
+                 upstream_status=number.status[:50], placed_at=now, next_check_at=now)
+        except DatabaseError as exc:
+            # Rented upstream, but not storable here: review with the money held.
+            to_review(order.pk, reason=f"number {number!r} could not be stored: "
+                      f"{type(exc).__name__}: {exc}", expected=[State.SENDING])
     for order in orders[len(numbers):]:
         reject(order.pk, reason="The upstream had no more numbers.", expected=[State.SENDING])

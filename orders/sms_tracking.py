@@ -3,6 +3,10 @@
 A code received means the number is paid for (completed). A number the upstream reports
 expired, canceled or refunded, or one past `expires_at` without a code, is canceled and
 refunded once, whichever of a poll and the expiry sweep gets there first.
+
+One bad number costs one number: an answer the panel cannot read or store (a code of a
+thousand characters, a phone with a NUL, a database error while applying) flags that number for
+staff with the raw answer kept, and the pass goes on; its expiry still refunds it.
 """
 
 import logging
@@ -17,8 +21,8 @@ from django.utils import timezone
 
 from orders.models import Kind, Order
 from orders.states import State
-from orders.tracking import settle
-from provider.client import ProviderClient, ProviderError, SmsCode, SmsStatus
+from orders.tracking import flag_for_staff, settle
+from provider.client import AnswerUnreadable, ProviderClient, ProviderError, SmsCode, SmsStatus
 from provider.models import Provider
 
 log = logging.getLogger(__name__)
@@ -38,10 +42,12 @@ class SmsPollSummary:
     ended: int = 0
     unknown: int = 0
     errors: int = 0
+    flagged: int = 0
 
     def __str__(self) -> str:
         return (f"{self.checked} numbers checked, {self.codes} codes, {self.ended} ended, "
-                f"{self.unknown} unknown statuses, {self.errors} errors")
+                f"{self.unknown} unknown statuses, {self.errors} errors, "
+                f"{self.flagged} flagged for staff")
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,17 @@ def expire_overdue(now: datetime | None = None) -> int:
     now = now or timezone.now()
     overdue = Order.objects.filter(kind=Kind.SMS, state=State.PLACED,
                                    expires_at__lt=now - EXPIRY_GRACE)
-    return sum(settle(order, State.CANCELED, note="expired without a code")
+    return sum(_expire(order)
                for order in overdue.only("id", "charge", "kind", "remains", "quantity"))
+
+
+def _expire(order: Order) -> bool:
+    try:
+        return settle(order, State.CANCELED, note="expired without a code")
+    except Exception:
+        # settle is atomic: nothing of this one was written; the others still get refunded.
+        log.exception("SMS order %s could not be expired", order.pk)
+        return False
 
 
 def due_numbers(*, everything: bool) -> list[Order]:
@@ -126,26 +141,49 @@ def poll_numbers(*, everything: bool = False, concurrency: int = 8,
     for provider in Provider.objects.filter(pk__in={n.provider_id for n in numbers}):
         mine = [n for n in numbers if n.provider_id == provider.pk]
         progress(f"{provider.name}: {len(mine)} SMS numbers")
-        client = provider.client()
         try:
-            with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                readings = list(pool.map(_read, [client] * len(mine),
-                                         [n.upstream_id for n in mine]))
-        finally:
-            client.close()
-        for number, reading in zip(mine, readings, strict=True):
-            _count(summary, number, reading)
+            _poll_provider(provider, mine, concurrency, summary)
+        except Exception:
+            # Each number is applied on its own already; this is the provider as a whole.
+            summary.errors += 1
+            log.exception("polling SMS numbers of %s failed", provider.name)
     summary.ended += expire_overdue()
     return summary
 
 
+def _poll_provider(provider: Provider, numbers: list[Order], concurrency: int,
+                   summary: SmsPollSummary) -> None:
+    client = provider.client()
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            readings = list(pool.map(_read, [client] * len(numbers),
+                                     [n.upstream_id for n in numbers]))
+    finally:
+        client.close()
+    for number, reading in zip(numbers, readings, strict=True):
+        _count(summary, number, reading)
+
+
 def _count(summary: SmsPollSummary, number: Order, reading: Reading) -> None:
     summary.checked += 1
+    later = timezone.now() + CHECK_EVERY
+    if isinstance(reading.error, AnswerUnreadable):
+        summary.flagged += 1
+        flag_for_staff(number.pk, str(reading.error), reading.error.raw, next_check_at=later)
+        return
     if reading.error is not None:
         summary.errors += 1
-        Order.objects.filter(pk=number.pk).update(next_check_at=timezone.now() + CHECK_EVERY)
+        Order.objects.filter(pk=number.pk).update(next_check_at=later)
         return
-    state = apply_reading(number.pk, reading)
+    try:
+        state = apply_reading(number.pk, reading)
+    except Exception as exc:
+        # apply_reading is atomic: nothing of this number was written; the pass goes on.
+        log.exception("SMS order %s: reading could not be applied", number.pk)
+        summary.flagged += 1
+        flag_for_staff(number.pk, f"reading could not be applied: {type(exc).__name__}: {exc}",
+                       repr(reading), next_check_at=later)
+        return
     summary.codes += state == State.COMPLETED
     summary.ended += state == State.CANCELED
     summary.unknown += _known(reading) is False

@@ -5,6 +5,10 @@ a late answer is kept: `WATCH_FOR`), least recently checked first, each at an in
 grows with its age. Calls go out in batches (multi-status where the provider has it) over a
 bounded thread pool; results are applied here, in the caller's thread, where the database
 is. Settling (Completed, Partial, Canceled) happens under a row lock and refunds once.
+
+One bad order costs one order: an answer the panel cannot read or store for an order (a
+`remains` of 1e20, a broken entry of a multi-status answer, a database error while applying)
+flags that order for staff (`status_unknown`, the raw answer in `error`) and the pass goes on.
 """
 
 import json
@@ -16,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -25,7 +29,7 @@ from orders.models import Kind, Order, OrderEvent
 from orders.states import FINAL, State
 from orders.transitions import move
 from panel.bulk import update_rows
-from provider.client import OrderStatus, ProviderClient, ProviderError
+from provider.client import AnswerUnreadable, OrderStatus, ProviderClient, ProviderError
 from provider.models import Provider
 
 log = logging.getLogger(__name__)
@@ -68,12 +72,13 @@ class PollSummary:
     errors: int = 0
     unknown: int = 0
     calls: int = 0
+    flagged: int = 0
 
     def __str__(self) -> str:
         settled = ", ".join(f"{n} {s}" for s, n in sorted(self.settled.items())) or "none"
         return (f"{self.checked} checked in {self.calls} upstream calls, {self.changed} "
                 f"changed, settled: {settled}, {self.unknown} unknown statuses, "
-                f"{self.errors} errors")
+                f"{self.errors} errors, {self.flagged} flagged for staff")
 
 
 def merge_accounts(current: str, delivered: Iterable[str]) -> str:
@@ -323,7 +328,13 @@ def poll(*, everything: bool = False, limit: int | None = None,
     for order in due_orders(everything=everything, limit=limit):
         by_provider[order.provider_id].append(order)
     for provider in Provider.objects.filter(pk__in=by_provider):
-        _poll_provider(provider, by_provider[provider.pk], concurrency, summary, progress)
+        try:
+            _poll_provider(provider, by_provider[provider.pk], concurrency, summary, progress)
+        except Exception:
+            # Each order's result is applied on its own already; this is the provider as a
+            # whole (its client, its connection pool): the other providers are still polled.
+            summary.errors += 1
+            log.exception("polling %s failed", provider.name)
     return summary
 
 
@@ -340,7 +351,33 @@ class _Batch:
 
     def save(self) -> None:
         update_rows(Order, self.quiet, ["last_checked_at", "next_check_at"])
-        update_rows(Order, self.progress, PROGRESS_FIELDS)
+        try:
+            with transaction.atomic():
+                update_rows(Order, self.progress, PROGRESS_FIELDS)
+        except DatabaseError:
+            # One row the database refused must not cost the others: write them one by one.
+            for order in self.progress:
+                _save_one(order)
+
+
+def _save_one(order: Order) -> None:
+    try:
+        with transaction.atomic():
+            update_rows(Order, [order], PROGRESS_FIELDS)
+    except DatabaseError as exc:
+        flag_for_staff(order.pk, f"status could not be stored: {type(exc).__name__}: {exc}",
+                       next_check_at=order.next_check_at)
+
+
+def flag_for_staff(order_id: int, reason: str, raw: str = "", *,
+                   next_check_at: datetime | None) -> None:
+    """Mark an order whose upstream answer the panel could not take, keeping what it said, and
+    check it again at `next_check_at`: the upstream may mend it, and staff see it meanwhile."""
+    error = f"{reason}\nraw answer: {raw}" if raw else reason
+    Order.objects.filter(pk=order_id).update(
+        status_unknown=True, error=error[:5000], last_checked_at=timezone.now(),
+        next_check_at=next_check_at)
+    log.warning("order %s flagged for staff: %s", order_id, reason)
 
 
 def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
@@ -367,6 +404,10 @@ def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
 def _apply_result(order: Order, result: OrderStatus | ProviderError, now: datetime,
                   summary: PollSummary, batch: _Batch) -> None:
     summary.checked += 1
+    if isinstance(result, AnswerUnreadable):
+        summary.flagged += 1
+        flag_for_staff(order.pk, str(result), result.raw, next_check_at=next_check(order, now))
+        return
     if isinstance(result, ProviderError) or _unchanged(order, result):
         if isinstance(result, ProviderError):
             summary.errors += 1
@@ -383,7 +424,16 @@ def _apply_result(order: Order, result: OrderStatus | ProviderError, now: dateti
             setattr(order, name, value)
         batch.progress.append(order)
         return
-    state = apply_status(order.pk, result)
+    try:
+        state = apply_status(order.pk, result)
+    except Exception as exc:
+        # apply_status is atomic (a savepoint inside a pass): its writes are undone, and the
+        # other orders of the pass still settle and refund.
+        log.exception("order %s: status could not be applied", order.pk)
+        summary.flagged += 1
+        flag_for_staff(order.pk, f"status could not be applied: {type(exc).__name__}: {exc}",
+                       repr(result), next_check_at=next_check(order, now))
+        return
     if _classify(result.status) is None:
         summary.unknown += 1
     if state != State.PLACED:

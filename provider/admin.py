@@ -81,10 +81,16 @@ class ProviderRuleInline(RuleInline):
 class ProviderAdmin(admin.ModelAdmin):
     form = ProviderForm
     list_display = ["name", "api_url", "enabled", "balance", "balance_checked_at",
-                    "last_synced_at", "multi_status"]
+                    "last_synced_at", "sync_problem", "multi_status"]
     readonly_fields = ["balance", "balance_checked_at", "last_synced_at", "last_sync_error"]
     inlines = [ProviderRuleInline]
     actions = ["test_connection"]
+
+    @admin.display(description="last sync problem")
+    def sync_problem(self, provider: Provider) -> str:
+        # The first line says what happened (failed, or how many rows were skipped); the
+        # detail page lists the rows.
+        return provider.last_sync_error.partition("\n")[0][:120] or "-"
 
     @admin.action(description="Test connection (read the upstream balance)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:

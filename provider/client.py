@@ -11,7 +11,9 @@ Every failure is one of three `ProviderError`s, chosen by what the panel may do 
 - `ProviderUnavailable`: the connection was never made (refused, DNS, connect timeout, a
   certificate that does not verify), so nothing was sent; safe to try again later.
 - `OutcomeUnknown`: anything after the request may have left (read timeout, reset, 5xx, HTML,
-  malformed JSON, an answer without the expected field). A write may have taken effect.
+  malformed JSON, an answer without the expected field). A write may have taken effect. Its
+  subclass `AnswerUnreadable` is an answer that arrived but holds what the panel cannot take
+  (a value out of range, a NUL in a phone); it keeps the raw answer for staff.
 
 Reads are retried with exponential backoff on the two non-permanent errors. Writes (`add`,
 `add_sms`, `refill`, `cancel`) are sent exactly once: the protocol has no idempotency key, and a
@@ -47,7 +49,9 @@ from provider.upstream_types import (
     Inventory,
     MalformedAnswer,
     OrderStatus,
+    RowsRead,
     ServicesPage,
+    Skipped,
     SmsCode,
     SmsCountry,
     SmsNumber,
@@ -72,6 +76,7 @@ from provider.upstream_types import (
 )
 
 __all__ = [
+    "AnswerUnreadable",
     "Balance",
     "Inventory",
     "OrderStatus",
@@ -80,7 +85,9 @@ __all__ = [
     "ProviderError",
     "ProviderRejected",
     "ProviderUnavailable",
+    "RowsRead",
     "ServicesPage",
+    "Skipped",
     "SmsCode",
     "SmsCountry",
     "SmsNumber",
@@ -138,6 +145,25 @@ class ProviderUnavailable(ProviderError):
 
 class OutcomeUnknown(ProviderError):
     """The request may have reached the upstream and taken effect; the answer is lost or useless."""
+
+
+class AnswerUnreadable(OutcomeUnknown):
+    """An answer arrived but the panel cannot take it (malformed, or a value its columns cannot
+    hold). `raw` is the answer as received, cut to RAW_MAX characters, for staff to read."""
+
+    def __init__(self, message: str, action: str = "", raw: str = "") -> None:
+        super().__init__(message, action)
+        self.args = (message, action, raw)
+        self.raw = raw
+
+
+RAW_MAX = 2000  # how much of an unreadable answer is kept for staff
+
+
+def raw_answer(data: object) -> str:
+    """An answer as JSON text again, bounded: what staff read when the panel could not."""
+    text = json.dumps(data, default=str, ensure_ascii=True)
+    return text if len(text) <= RAW_MAX else f"{text[:RAW_MAX]}... ({len(text)} chars)"
 
 
 _NO_FUNDS = ("insufficient balance", "insufficient funds", "not enough funds")
@@ -253,7 +279,7 @@ class ProviderClient:
 
     # --- catalog ---
 
-    def categories(self) -> list[UpstreamCategory]:
+    def categories(self) -> RowsRead[UpstreamCategory]:
         return self._read("categories", parse_categories)
 
     def services(
@@ -279,9 +305,10 @@ class ProviderClient:
         return list(self._read("services", parse_service_ids, category=category,
                                subcategory=subcategory))
 
-    def all_services(self) -> list[UpstreamService]:
-        """Every service, in one call."""
-        return list(self.services().services)
+    def all_services(self) -> RowsRead[UpstreamService]:
+        """Every service, in one call; the rows the panel cannot take are in `skipped`."""
+        page = self.services()
+        return RowsRead(page.services, page.skipped)
 
     def inventory(self, service_id: int) -> Inventory:
         return self._read(
@@ -302,13 +329,14 @@ class ProviderClient:
     def status(self, order_id: int) -> OrderStatus:
         return self._read("status", parse_order_status, order=order_id)
 
-    def statuses(self, order_ids: Sequence[int]) -> dict[int, OrderStatus | ProviderRejected]:
+    def statuses(self, order_ids: Sequence[int]) -> dict[int, OrderStatus | ProviderError]:
         """Statuses of many orders through the standard `orders=1,2,...`, 100 ids a call.
 
-        An id the upstream refused maps to its ProviderRejected ("Incorrect order ID"); an id
-        it left out of the answer is left out of the result, to be asked again later.
+        An id the upstream refused maps to its ProviderRejected ("Incorrect order ID"), an id
+        whose entry the panel cannot take to an AnswerUnreadable (one bad entry spoils only its
+        order); an id it left out of the answer is left out of the result, to be asked again.
         """
-        result: dict[int, OrderStatus | ProviderRejected] = {}
+        result: dict[int, OrderStatus | ProviderError] = {}
         for chunk in batched(dict.fromkeys(order_ids), MAX_IDS_PER_CALL):
             result |= self._read(
                 "status",
@@ -357,10 +385,10 @@ class ProviderClient:
 
     # --- SMS numbers ---
 
-    def sms_countries(self) -> list[SmsCountry]:
+    def sms_countries(self) -> RowsRead[SmsCountry]:
         return self._read("sms_countries", parse_sms_countries)
 
-    def sms_projects(self, country: str | None = None) -> list[SmsProject]:
+    def sms_projects(self, country: str | None = None) -> RowsRead[SmsProject]:
         return self._read("sms_projects", parse_sms_projects, country=country)
 
     def add_sms(
@@ -405,24 +433,23 @@ class ProviderClient:
 
     def _multi_status(
         self, data: object, ids: Sequence[int]
-    ) -> dict[int, OrderStatus | ProviderRejected]:
+    ) -> dict[int, OrderStatus | ProviderError]:
         answer = as_object(data)
         if not any(str(order_id) in answer for order_id in ids):
             # Likely an upstream that ignores `orders=`: an empty result would hide that.
             raise MalformedAnswer("not an object keyed by order id")
-        result: dict[int, OrderStatus | ProviderRejected] = {}
+        result: dict[int, OrderStatus | ProviderError] = {}
         for order_id in ids:
             entry = answer.get(str(order_id))
             if entry is None:
                 continue
-            row = as_object(entry, f"the status of order {order_id}")
-            if "error" in row:
-                result[order_id] = self._rejected("status", row["error"])
+            if isinstance(entry, Mapping) and "error" in entry:
+                result[order_id] = self._rejected("status", entry["error"])
                 continue
             try:
-                result[order_id] = parse_order_status(row)
+                result[order_id] = parse_order_status(entry)
             except MalformedAnswer as exc:
-                raise MalformedAnswer(f"order {order_id}: {exc}") from None
+                result[order_id] = self._unreadable("status", f"order {order_id}: {exc}", entry)
         return result
 
     def _cancel_outcomes(
@@ -476,7 +503,15 @@ class ProviderClient:
             return parse(data)
         except MalformedAnswer as exc:
             # A 200 without the field we need: the call may still have done its work.
-            raise OutcomeUnknown(self._redact(f"unexpected answer: {exc}"), action) from None
+            raise self._unreadable(action, str(exc), data) from None
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            # A shape no parser foresaw is still an answer the panel cannot take, never a
+            # crash of the caller's loop.
+            raise self._unreadable(action, f"{type(exc).__name__}: {exc}", data) from None
+
+    def _unreadable(self, action: str, detail: str, data: object) -> AnswerUnreadable:
+        return AnswerUnreadable(self._redact(f"unexpected answer: {detail}"), action,
+                                self._redact(raw_answer(data)))
 
     def _post(self, action: str, params: Mapping[str, object]) -> object:
         form = {"key": self._key, "action": action}
@@ -506,8 +541,11 @@ class ProviderClient:
         if 300 <= status < 400:
             raise OutcomeUnknown(f"HTTP {status} redirect, not followed: check the URL", action)
         try:
-            data: object = json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
-        except ValueError:
+            # Integers as Decimal too: json's int() refuses more than 4300 digits, which would
+            # cost a whole catalog for one row; the parsers range-check every number.
+            data: object = json.loads(body, parse_float=Decimal, parse_int=Decimal,
+                                      parse_constant=_reject_constant)
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise OutcomeUnknown(f"HTTP {status} with {_body_kind(body)}", action) from None
         # The page names no status code for errors, so an `error` field decides, whatever it is.
         if isinstance(data, dict) and "error" in data:

@@ -5,6 +5,11 @@ transaction writes only what differs, in bulk, so an unchanged catalog writes no
 the number of queries does not grow with the catalog. Local edits (custom name,
 description, the enabled switch, price overrides) are never touched. A service the
 upstream stops listing is marked unavailable, never deleted, and comes back when it returns.
+
+One bad row costs one row: a service or SMS offer the panel cannot take (refused by the parsers
+in `provider.upstream_types`) is skipped and reported, the rest applied; a service skipped this
+way is off sale like one no longer listed, since its price is not known. Every failure, and
+every sync that skipped rows, is recorded in `Provider.last_sync_error`.
 """
 
 from collections.abc import Callable
@@ -20,6 +25,8 @@ from provider.client import (
     ProviderClient,
     ProviderError,
     ProviderRejected,
+    RowsRead,
+    Skipped,
     UpstreamCategory,
     UpstreamService,
 )
@@ -53,6 +60,7 @@ SYNCED_FIELDS = (
     "stock", "auto_delivery", "available",
 )
 BATCH = 2000
+REPORTED_SKIPS = 20  # rows named in last_sync_error; the rest are counted
 
 
 class SyncFailed(Exception):
@@ -72,6 +80,7 @@ class SyncSummary:
     sms_countries: int = 0
     sms_prices: int = 0
     notes: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -82,7 +91,20 @@ class SyncSummary:
         return (f"{self.provider}: {self.created} created, {self.updated} updated, "
                 f"{self.disabled} disabled, {self.restored} restored, {self.unchanged} "
                 f"unchanged, {self.price_changes} price changes; SMS: {self.sms_countries} "
-                f"countries, {self.sms_prices} prices")
+                f"countries, {self.sms_prices} prices; {len(self.skipped)} rows skipped")
+
+    def problems(self) -> str:
+        """What went wrong, for `last_sync_error`: empty when every row was taken."""
+        return describe_skipped(self.skipped)
+
+
+def describe_skipped(skipped: list[Skipped]) -> str:
+    if not skipped:
+        return ""
+    named = "\n".join(f"- {row}" for row in skipped[:REPORTED_SKIPS])
+    more = len(skipped) - REPORTED_SKIPS
+    tail = f"\n- and {more} more" if more > 0 else ""
+    return f"{len(skipped)} rows skipped, the rest applied:\n{named}{tail}"
 
 
 @dataclass
@@ -92,6 +114,7 @@ class UpstreamCatalog:
     subcategory_of: dict[int, str]
     sms_countries: list[UpstreamSmsCountry] | None
     sms_projects: list[UpstreamSmsProject] | None
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def _unsupported(exc: ProviderRejected) -> bool:
@@ -110,7 +133,9 @@ def _optional(fetch: Callable[[], list]) -> list | None:
 
 def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog:
     """Everything the sync needs, or ProviderError."""
-    categories = _optional(client.categories) or []
+    # `is None`, not `or`: an empty answer may still carry skipped rows to report.
+    categories = _optional(client.categories)
+    categories = RowsRead() if categories is None else categories
     progress(f"  {len(categories)} categories")
     services = client.all_services()
     progress(f"  {len(services)} services")
@@ -124,35 +149,60 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     projects = _optional(client.sms_projects) if countries is not None else None
     if countries is not None:
         progress(f"  SMS: {len(countries)} countries, {len(projects or [])} project prices")
-    return UpstreamCatalog(categories, services, subcategory_of, countries, projects)
+    skipped = [skip for rows in (categories, services, countries, projects)
+               for skip in getattr(rows, "skipped", ())]
+    for skip in skipped:
+        progress(f"  skipped {skip}")
+    return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped)
 
 
 def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> SyncSummary:
-    """Fetch and apply one provider's catalog. Raises SyncFailed (nothing changed)."""
+    """Fetch and apply one provider's catalog. Raises SyncFailed (nothing changed), having
+    recorded why on the provider; rows skipped by a sync that did apply are recorded too."""
     progress(f"Syncing {provider.name} ({provider.api_url})")
-    client = provider.client()
+    try:
+        client = provider.client()
+    except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
+        raise _failed(provider, f"cannot call the provider: {exc}") from exc
     try:
         catalog = fetch_catalog(client, progress)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
     except ProviderError as exc:
-        Provider.objects.filter(pk=provider.pk).update(last_sync_error=str(exc))
-        raise SyncFailed(f"{provider.name}: fetch failed, nothing changed: {exc}") from exc
+        raise _failed(provider, f"fetch failed, nothing changed: {exc}") from exc
     finally:
         client.close()
-    summary = apply_catalog(provider, catalog, progress)
+    try:
+        summary = apply_catalog(provider, catalog, progress)
+    except Exception as exc:
+        # Whatever it was, the transaction rolled back: say so on the provider, then let the
+        # caller go on with the other providers.
+        raise _failed(provider, f"applying failed, nothing changed: "
+                      f"{type(exc).__name__}: {exc}") from exc
     Provider.objects.filter(pk=provider.pk).update(
-        last_synced_at=timezone.now(), last_sync_error="", multi_status=multi_status)
+        last_synced_at=timezone.now(), last_sync_error=summary.problems(),
+        multi_status=multi_status)
     progress(str(summary))
     if summary.changed:
         catalog_changed()
     return summary
 
 
+def _failed(provider: Provider, reason: str) -> SyncFailed:
+    record_sync_error(provider, reason)
+    return SyncFailed(f"{provider.name}: {reason}")
+
+
+def record_sync_error(provider: Provider, reason: str) -> None:
+    """Keep why the last sync of `provider` failed, for the admin (bounded: it may quote an
+    upstream's answer)."""
+    Provider.objects.filter(pk=provider.pk).update(last_sync_error=reason[:5000])
+
+
 @transaction.atomic
 def apply_catalog(provider: Provider, catalog: UpstreamCatalog,
                   progress: Progress = lambda _: None) -> SyncSummary:
-    summary = SyncSummary(provider.name)
+    summary = SyncSummary(provider.name, skipped=list(catalog.skipped))
     categories = _sync_categories(provider, catalog, summary)
     _sync_services(provider, catalog, categories, load_rulebook(), summary, progress)
     if catalog.sms_countries is not None:

@@ -7,12 +7,14 @@ from celery import shared_task
 from provider.client import ProviderError
 from provider.models import Provider
 from provider.providers import check_balance
-from provider.sync import SyncFailed, sync_provider
+from provider.sync import SyncFailed, record_sync_error, sync_provider
 
 log = logging.getLogger(__name__)
 
 
 # A sync writes only differences in one transaction, so running it twice is harmless.
+# Whatever one provider raises, the others are still synced: one broken upstream must never
+# keep another's price rise from being picked up.
 @shared_task(acks_late=True)
 def sync_all_catalogs() -> None:
     for provider in Provider.objects.filter(enabled=True):
@@ -20,6 +22,9 @@ def sync_all_catalogs() -> None:
             sync_provider(provider, progress=log.info)
         except SyncFailed as exc:
             log.warning("%s", exc)
+        except Exception as exc:
+            log.exception("sync of %s failed", provider.name)
+            record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
 
 
 @shared_task(acks_late=True)
@@ -29,3 +34,5 @@ def check_provider_balances() -> None:
             check_balance(provider)
         except ProviderError as exc:
             log.warning("balance of %s unreadable: %s", provider.name, exc)
+        except Exception:
+            log.exception("balance check of %s failed", provider.name)

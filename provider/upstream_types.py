@@ -7,23 +7,34 @@ not know are ignored. Money is always `Decimal`; the client decodes JSON with
 `parse_float=Decimal`, so a float never appears. A payload that lacks what the panel needs raises
 `MalformedAnswer`, which the client turns into `OutcomeUnknown`.
 
+The upstream is untrusted input. A value the panel's columns cannot hold (an id beyond a
+BigIntegerField, a `max` beyond 2^31-1, a rate of 1e12, a negative price or stock) is refused
+here with a message naming the field and the value, never discovered by the database. Text is
+cleaned of control and direction-changing characters (NUL included); names are cut to their
+column, keys (ids, codes, phones, category names) are refused instead, since a cut key names
+something else. Catalog answers are read row by row: a row the panel cannot take is skipped and
+reported (`RowsRead.skipped`, `ServicesPage.skipped`), the rest kept.
+
 Plain Python: no Django, no HTTP.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 __all__ = [
     "Balance",
     "Inventory",
     "MalformedAnswer",
     "OrderStatus",
+    "RowsRead",
     "ServicesPage",
+    "Skipped",
     "SmsCode",
     "SmsCountry",
     "SmsNumber",
@@ -35,7 +46,28 @@ __all__ = [
 
 
 class MalformedAnswer(ValueError):
-    """The answer is JSON but not the shape the action promises."""
+    """The answer is JSON but not the shape the action promises, or it holds a value the
+    panel cannot store (the message names the field and quotes the value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A catalog row left out: which one (`row`, e.g. "service 12") and why."""
+
+    row: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason if self.reason.startswith(self.row) else f"{self.row}: {self.reason}"
+
+
+class RowsRead[R](list[R]):
+    """The rows of a catalog answer the panel could take, in order, and in `skipped` those it
+    could not: one bad row costs that row, never the whole catalog."""
+
+    def __init__(self, rows: Iterable[R] = (), skipped: Iterable[Skipped] = ()) -> None:
+        super().__init__(rows)
+        self.skipped = tuple(skipped)
 
 
 # --- the dataclasses --------------------------------------------------------------------------
@@ -72,6 +104,7 @@ class ServicesPage:
     page: int
     limit: int
     total_pages: int
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +175,58 @@ class SmsStatus:
     expires_at: datetime | None  # aware, UTC
 
 
+# --- what the panel can store ---------------------------------------------------------------
+# The columns that keep what an upstream says (provider/models.py, orders/models.py). A value
+# outside them is refused here, by name, rather than discovered by the database halfway through
+# a sync or a polling pass. tests/provider/test_upstream_types_hostile.py checks these against
+# the models, so a column and its limit cannot drift apart.
+
+BIGINT_MAX = 2**63 - 1  # BigIntegerField: upstream ids, remains, start_count
+POSITIVE_INT_MAX = 2**31 - 1  # PositiveIntegerField (PostgreSQL `integer`): min, max, stock
+MONEY_DIGITS, MONEY_PLACES = 18, 6  # the DecimalFields of costs, charges and balances
+MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)  # every amount is below this
+SERVICE_NAME_MAX = 300  # Service.name
+SERVICE_TYPE_MAX = 50  # Service.type
+CATEGORY_NAME_MAX = 200  # Category.name
+DESCRIPTION_MAX = 20_000  # Service.upstream_description is a TextField: a sane bound
+SMS_COUNTRY_CODE_MAX = 10  # SmsCountry.code
+SMS_COUNTRY_NAME_MAX = 100  # SmsCountry.name
+SMS_PROJECT_ID_MAX = 100  # SmsProject.project_id
+SMS_PROJECT_NAME_MAX = 200  # SmsProject.name
+STATUS_MAX = 50  # Order.upstream_status
+CURRENCY_MAX = 3  # Order.upstream_currency, Provider.currency
+PHONE_MAX = 40  # Order.phone
+SMS_CODE_MAX = 40  # Order.sms_code
+SMS_TEXT_MAX = 5_000  # Order.sms_text is a TextField: an SMS is far shorter
+SHOWN_MAX = 80  # how much of a refused value an error message quotes
+
+# C0 and C1 controls (tab and newline are handled apart), DEL, and the invisible marks that
+# change the direction of text: LRM/RLM, ALM, the embeddings and overrides U+202A-202E, the
+# isolates U+2066-2069. Removed from every text, so that a name cannot read backwards or hide
+# a part of itself, and a NUL never reaches the database. So are lone surrogates (JSON allows
+# "\ud800"), which no UTF-8 database column can take.
+_HIDDEN = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+           "\ud800-\udfff")
+_HIDDEN_RE = re.compile(f"[{_HIDDEN}]")
+_LINE_BREAKS_RE = re.compile(r"[\t\n\r]+")
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """`text` with control and direction-changing characters removed. One-line text (a name)
+    gets a space for each run of tabs and line breaks; multi-line text keeps tabs and `\\n`."""
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        text = _LINE_BREAKS_RE.sub(" ", text)
+    return _HIDDEN_RE.sub("", text)
+
+
+def _shown(value: object) -> str:
+    """A refused value, quoted for a message: its repr (which escapes NUL and controls), cut."""
+    text = str(value) if isinstance(value, Decimal | int) else repr(value)
+    return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX]}... ({len(text)} chars)"
+
+
 # --- field readers ----------------------------------------------------------------------------
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -171,48 +256,74 @@ def _required(obj: Mapping[str, object], name: str) -> object:
     return value
 
 
-def _to_int(value: object) -> int | None:
-    """An integer from 42, "42", "42.0" or Decimal("42"); None when it is not one."""
+def _integral(value: object) -> Decimal | None:
+    """42, "42", "42.0", 1E+20 as a whole Decimal; None when it is not a whole number.
+
+    A Decimal, not an int: `int()` of an upstream's "1e999999999" would build a billion
+    digits before any range check could refuse it.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return Decimal(value)
     if isinstance(value, str | Decimal):
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
             return None
         if number.is_finite() and number == number.to_integral_value():
-            return int(number)
+            return number
     return None
 
 
-def int_field(obj: Mapping[str, object], name: str) -> int:
-    number = _to_int(_required(obj, name))
+def _in_range(number: Decimal, name: str, low: int, high: int) -> int:
+    if not low <= number <= high:
+        raise MalformedAnswer(f"`{name}` is out of range ({low}..{high}): {_shown(number)}")
+    return int(number)
+
+
+def int_field(obj: Mapping[str, object], name: str, *, low: int = -BIGINT_MAX - 1,
+              high: int = BIGINT_MAX) -> int:
+    """A whole number within [low, high] (by default what a BigIntegerField holds)."""
+    value = _required(obj, name)
+    number = _integral(value)
     if number is None:
-        raise MalformedAnswer(f"`{name}` is not an integer: {obj.get(name)!r}")
-    return number
+        raise MalformedAnswer(f"`{name}` is not an integer: {_shown(value)}")
+    return _in_range(number, name, low, high)
 
 
-def optional_int(obj: Mapping[str, object], name: str) -> int | None:
-    # Standard panels send `"remains": ""` or leave it out; both mean "not known".
-    return _to_int(obj.get(name))
+def optional_int(obj: Mapping[str, object], name: str, *, low: int = -BIGINT_MAX - 1,
+                 high: int = BIGINT_MAX) -> int | None:
+    # Standard panels send `"remains": ""` or leave it out; both mean "not known". A number
+    # that is there but out of range is a broken answer, never a guess.
+    number = _integral(obj.get(name))
+    return None if number is None else _in_range(number, name, low, high)
 
 
-def _to_money(value: object, name: str) -> Decimal:
+def _to_money(value: object, name: str, *, signed: bool = False) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise MalformedAnswer(f"`{name}` is not an amount: {value!r}")
+        raise MalformedAnswer(f"`{name}` is not an amount: {_shown(value)}")
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise MalformedAnswer(f"`{name}` is not an amount: {value!r}") from None
+        raise MalformedAnswer(f"`{name}` is not an amount: {_shown(value)}") from None
     if not amount.is_finite():
-        raise MalformedAnswer(f"`{name}` is not an amount: {value!r}")
-    return amount
+        raise MalformedAnswer(f"`{name}` is not an amount: {_shown(value)}")
+    if amount < 0 and not signed:
+        raise MalformedAnswer(f"`{name}` is negative: {_shown(value)}")
+    if -MONEY_LIMIT < amount < MONEY_LIMIT and amount.as_tuple().exponent < -MONEY_PLACES:
+        # Rounded up to what the column keeps: a cost is never understated, and the next sync
+        # compares equal to what was stored (no endless "price changes" of the seventh place).
+        amount = amount.quantize(Decimal(1).scaleb(-MONEY_PLACES), rounding=ROUND_CEILING)
+    if not -MONEY_LIMIT < amount < MONEY_LIMIT:  # after rounding: .9999999 may carry over
+        raise MalformedAnswer(f"`{name}` is out of range (below {MONEY_LIMIT}): "
+                              f"{_shown(value)}")
+    return amount  # as sent otherwise ("0.50000" stays five places)
 
 
-def money_field(obj: Mapping[str, object], name: str) -> Decimal:
-    return _to_money(_required(obj, name), name)
+def money_field(obj: Mapping[str, object], name: str, *, signed: bool = False) -> Decimal:
+    """An amount the money columns hold; negative only when `signed` (a balance)."""
+    return _to_money(_required(obj, name), name, signed=signed)
 
 
 def optional_money(obj: Mapping[str, object], name: str) -> Decimal | None:
@@ -246,53 +357,103 @@ def optional_bool(obj: Mapping[str, object], name: str) -> bool | None:
     return _to_bool(obj.get(name))
 
 
-def _to_text(value: object) -> str:
+def _to_text(value: object, name: str = "a text") -> str:
     # Ids and codes sometimes come as numbers (`"code": 123456`); text is what the panel keeps.
     if isinstance(value, str):
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
-    raise MalformedAnswer(f"expected text, got {value!r}")
+    raise MalformedAnswer(f"`{name}` is not text: {_shown(value)}")
+
+
+def _fits(text: str, name: str, limit: int) -> str:
+    if len(text) > limit:
+        raise MalformedAnswer(f"`{name}` is longer than {limit} characters: {_shown(text)}")
+    return text
 
 
 def str_field(obj: Mapping[str, object], name: str) -> str:
-    return _to_text(_required(obj, name))
+    return _to_text(_required(obj, name), name)
 
 
 def optional_str(obj: Mapping[str, object], name: str) -> str | None:
     value = obj.get(name)
-    return None if value is None else _to_text(value)
+    return None if value is None else _to_text(value, name)
 
 
 def text_field(obj: Mapping[str, object], name: str, default: str = "") -> str:
     return optional_str(obj, name) or default
 
 
+def name_field(obj: Mapping[str, object], name: str, limit: int, default: str = "") -> str:
+    """Text for people to read (a name, a title): cleaned, and cut to its column. A long name
+    is still a usable offer, so it is kept, shortened, rather than the row lost."""
+    return clean_text(text_field(obj, name, default)).strip()[:limit]
+
+
+def key_field(obj: Mapping[str, object], name: str, limit: int, *,
+              required: bool = True) -> str:
+    """Text the panel matches or sends back (an id, a code, a phone, a category name): refused
+    when it holds a hidden character or is longer than its column, because a cleaned or cut
+    key would name something else."""
+    text = str_field(obj, name) if required else text_field(obj, name)
+    if _HIDDEN_RE.search(text) or _LINE_BREAKS_RE.search(text):
+        raise MalformedAnswer(f"`{name}` holds control characters: {_shown(text)}")
+    return _fits(text, name, limit)
+
+
 def _account(value: object) -> str:
     # One credential string per account is the contract; anything else is kept whole as JSON
-    # so staff can still hand it over, rather than the delivery failing to parse.
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, default=str, ensure_ascii=False)
+    # so staff can still hand it over, rather than the delivery failing to parse. Accounts are
+    # stored one per line, so a line break inside one would split it in two.
+    text = value if isinstance(value, str) else json.dumps(value, default=str,
+                                                           ensure_ascii=False)
+    return clean_text(text).strip()
 
 
 def _timestamp(value: object, name: str) -> datetime | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, str):
             moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise MalformedAnswer(f"`{name}` is not a date: {value!r}") from None
-        # A time without a zone is read as UTC, the zone the page's example uses.
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    seconds = _to_int(value)
-    if seconds is None:
-        raise MalformedAnswer(f"`{name}` is not a date: {value!r}")
-    return datetime.fromtimestamp(seconds, UTC)
+            # A time without a zone is read as UTC, the zone the page's example uses.
+            return (moment.replace(tzinfo=UTC) if moment.tzinfo is None
+                    else moment.astimezone(UTC))
+        seconds = _integral(value)
+        if seconds is None:
+            raise ValueError(name)
+        return datetime.fromtimestamp(_in_range(seconds, name, 0, 253402300799), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise MalformedAnswer(f"`{name}` is not a date: {_shown(value)}") from None
 
 
 # --- parsers, one per answer ------------------------------------------------------------------
+
+
+def _read_rows[R](rows: Sequence[object], parse: Callable[[object], R],
+                  label: Callable[[object], str]) -> RowsRead[R]:
+    """Each row on its own: one the panel cannot take is skipped and named, the rest kept."""
+    read: list[R] = []
+    skipped: list[Skipped] = []
+    for row in rows:
+        try:
+            read.append(parse(row))
+        except MalformedAnswer as exc:
+            skipped.append(Skipped(label(row), str(exc)))
+    return RowsRead(read, skipped)
+
+
+def _labelled(key: str, what: str) -> Callable[[object], str]:
+    def label(row: object) -> str:
+        value = row.get(key) if isinstance(row, Mapping) else None
+        return f"{what} {_shown(value)}" if value is not None else f"a {what} without `{key}`"
+    return label
+
+
+def _category_name(value: object, name: str) -> str:
+    # A category name is a key (the `category=` filter sends it back): refused, not cut.
+    return key_field({name: value}, name, CATEGORY_NAME_MAX)
 
 
 def _subcategories(row: Mapping[str, object]) -> tuple[str, ...]:
@@ -301,65 +462,97 @@ def _subcategories(row: Mapping[str, object]) -> tuple[str, ...]:
         return ()
     if not isinstance(names, list):
         raise MalformedAnswer("`subcategories` is not a list")
-    return tuple(_to_text(name) for name in names)
+    return tuple(_category_name(name, "subcategories") for name in names)
 
 
-def parse_categories(data: object) -> list[UpstreamCategory]:
-    rows = [as_object(row, "a category") for row in as_list(data, "categories")]
-    return [UpstreamCategory(str_field(row, "category"), _subcategories(row)) for row in rows]
+def _category(data: object) -> UpstreamCategory:
+    row = as_object(data, "a category")
+    return UpstreamCategory(_category_name(_required(row, "category"), "category"),
+                            _subcategories(row))
+
+
+def parse_categories(data: object) -> RowsRead[UpstreamCategory]:
+    return _read_rows(as_list(data, "categories"), _category, _labelled("category", "category"))
 
 
 def parse_service(data: object) -> UpstreamService:
     row = as_object(data, "a service")
     try:
+        low = int_field(row, "min", low=0, high=POSITIVE_INT_MAX)
+        high = int_field(row, "max", low=0, high=POSITIVE_INT_MAX)
+        if low > high:
+            raise MalformedAnswer(f"`min` {low} is above `max` {high}")
         return UpstreamService(
-            service_id=int_field(row, "service"),
-            name=str_field(row, "name"),
-            type=text_field(row, "type", "Default"),
-            category=text_field(row, "category"),
+            service_id=int_field(row, "service", low=1),
+            name=_named(name_field(row, "name", SERVICE_NAME_MAX), "name"),
+            type=name_field(row, "type", SERVICE_TYPE_MAX) or "Default",
+            category=_category_name(text_field(row, "category"), "category"),
             rate=money_field(row, "rate"),
-            min=int_field(row, "min"),
-            max=int_field(row, "max"),
+            min=low,
+            max=high,
             refill=bool_field(row, "refill", False),
             cancel=bool_field(row, "cancel", False),
-            stock=optional_int(row, "stock"),
+            stock=optional_int(row, "stock", low=0, high=POSITIVE_INT_MAX),
             # Standard providers send none of the three HstockPlus fields: they sell smm
             # services, fulfilled automatically.
             entity_type=text_field(row, "entityType", "smm").strip().lower(),
             auto_delivery=bool_field(row, "autoDelivery", True),
-            description=text_field(row, "desc") or text_field(row, "description"),
+            description=clean_text(text_field(row, "desc") or text_field(row, "description"),
+                                   multiline=True)[:DESCRIPTION_MAX],
             dripfeed=bool_field(row, "dripfeed", False),
         )
     except MalformedAnswer as exc:
-        raise MalformedAnswer(f"service {row.get('service')!r}: {exc}") from None
+        raise MalformedAnswer(f"service {_shown(row.get('service'))}: {exc}") from None
+
+
+def _named(text: str, name: str) -> str:
+    if not text:
+        raise MalformedAnswer(f"`{name}` is missing or empty")
+    return text
 
 
 def parse_service_ids(data: object) -> tuple[int, ...]:
-    """Only the ids of a `services` answer: cheap when the rest is already known."""
-    return tuple(int_field(as_object(row, "a service"), "service")
-                 for row in as_list(data, "services"))
+    """Only the ids of a `services` answer: cheap when the rest is already known. An id the
+    panel cannot hold is left out (its row is refused by the full answer anyway)."""
+    ids = _read_rows(as_list(data, "services"),
+                     lambda row: int_field(as_object(row, "a service"), "service", low=1),
+                     _labelled("service", "service"))
+    return tuple(ids)
 
 
 def parse_services(data: object) -> ServicesPage:
-    """The HstockPlus page object, or the standard dialect's bare list (one page of all)."""
-    services = tuple(parse_service(row) for row in as_list(data, "services"))
-    count = len(services)
-    if not isinstance(data, Mapping):
-        return ServicesPage(services, total=count, page=1, limit=count, total_pages=1)
-    return ServicesPage(
-        services,
-        total=optional_int(data, "total") or count,
-        page=optional_int(data, "page") or 1,
-        limit=optional_int(data, "limit") or count,
-        total_pages=optional_int(data, "total_pages") or 1,
+    """The HstockPlus page object, or the standard dialect's bare list (one page of all).
+    A service row the panel cannot take is skipped and listed in `skipped`."""
+    services = _read_rows(as_list(data, "services"), parse_service,
+                          _labelled("service", "service"))
+    count = len(services) + len(services.skipped)
+    page = (
+        ServicesPage(tuple(services), total=count, page=1, limit=count, total_pages=1)
+        if not isinstance(data, Mapping) else
+        ServicesPage(
+            tuple(services),
+            total=_page_number(data, "total") or count,
+            page=_page_number(data, "page") or 1,
+            limit=_page_number(data, "limit") or count,
+            total_pages=_page_number(data, "total_pages") or 1,
+        )
     )
+    return replace(page, skipped=services.skipped)
+
+
+def _page_number(data: Mapping[str, object], name: str) -> int | None:
+    # Paging is advice, never stored: a number out of range means "not told".
+    try:
+        return optional_int(data, name, low=0, high=POSITIVE_INT_MAX)
+    except MalformedAnswer:
+        return None
 
 
 def parse_inventory(data: object, service_id: int) -> Inventory:
     row = as_object(data)
-    stock = int_field(row, "stock")
+    stock = int_field(row, "stock", low=0, high=POSITIVE_INT_MAX)
     return Inventory(
-        service_id=optional_int(row, "service") or service_id,
+        service_id=optional_int(row, "service", low=1) or service_id,
         stock=stock,
         available=bool_field(row, "available", stock > 0),
         entity_type=text_field(row, "entityType", "smm").strip().lower(),
@@ -367,64 +560,86 @@ def parse_inventory(data: object, service_id: int) -> Inventory:
     )
 
 
+def _currency(row: Mapping[str, object]) -> str:
+    # Only kept for information: a currency the column cannot hold is "not told" rather than
+    # a reason to refuse the whole answer (and flag every order of the provider).
+    text = clean_text(text_field(row, "currency")).strip()
+    return text if len(text) <= CURRENCY_MAX else ""
+
+
 def parse_order_status(data: object) -> OrderStatus:
     row = as_object(data, "an order status")
     entity_type = optional_str(row, "entityType")
     accounts = row.get("accounts")
     return OrderStatus(
-        status=str_field(row, "status"),
+        # Cut, not refused: a status word the panel does not know is kept for staff anyway.
+        status=_named(name_field(row, "status", STATUS_MAX), "status"),
         charge=optional_money(row, "charge"),
         start_count=optional_int(row, "start_count"),
         remains=optional_int(row, "remains"),
-        currency=text_field(row, "currency"),
+        currency=_currency(row),
         entity_type=entity_type.strip().lower() if entity_type else None,
         auto_delivery=optional_bool(row, "autoDelivery"),
-        accounts=tuple(_account(a) for a in accounts) if isinstance(accounts, list) else (),
+        accounts=(tuple(a for a in map(_account, accounts) if a)
+                  if isinstance(accounts, list) else ()),
     )
 
 
 def parse_order_id(data: object, field: str = "order") -> int:
-    return int_field(as_object(data), field)
+    """An upstream order (or refill) id, which the panel keeps in a BigIntegerField."""
+    return int_field(as_object(data), field, low=1)
 
 
 def parse_balance(data: object) -> Balance:
     row = as_object(data)
-    return Balance(amount=money_field(row, "balance"), currency=text_field(row, "currency"))
+    # Signed: an account on credit may well be below zero.
+    return Balance(amount=money_field(row, "balance", signed=True), currency=_currency(row))
 
 
-def parse_sms_countries(data: object) -> list[SmsCountry]:
-    rows = [as_object(row, "a country") for row in as_list(data, "countries")]
-    return [
-        SmsCountry(code=str_field(row, "country_code"), name=text_field(row, "country_name"))
-        for row in rows
-    ]
+def _sms_country(data: object) -> SmsCountry:
+    row = as_object(data, "a country")
+    return SmsCountry(code=key_field(row, "country_code", SMS_COUNTRY_CODE_MAX),
+                      name=name_field(row, "country_name", SMS_COUNTRY_NAME_MAX))
 
 
-def parse_sms_projects(data: object) -> list[SmsProject]:
-    rows = [as_object(row, "a project") for row in as_list(data, "projects")]
-    return [
-        SmsProject(
-            project_id=str_field(row, "project_id"),
-            name=text_field(row, "name"),
+def parse_sms_countries(data: object) -> RowsRead[SmsCountry]:
+    return _read_rows(as_list(data, "countries"), _sms_country,
+                      _labelled("country_code", "country"))
+
+
+def _sms_project(data: object) -> SmsProject:
+    row = as_object(data, "a project")
+    project_id = key_field(row, "project_id", SMS_PROJECT_ID_MAX)
+    try:
+        return SmsProject(
+            project_id=project_id,
+            name=name_field(row, "name", SMS_PROJECT_NAME_MAX) or project_id,
             price=money_field(row, "price"),
-            country_id=text_field(row, "country_id"),
-            country_title=text_field(row, "country_title"),
+            country_id=key_field(row, "country_id", SMS_COUNTRY_CODE_MAX, required=False),
+            country_title=name_field(row, "country_title", SMS_COUNTRY_NAME_MAX),
         )
-        for row in rows
-    ]
+    except MalformedAnswer as exc:
+        raise MalformedAnswer(f"project {_shown(project_id)}: {exc}") from None
+
+
+def parse_sms_projects(data: object) -> RowsRead[SmsProject]:
+    return _read_rows(as_list(data, "projects"), _sms_project,
+                      _labelled("project_id", "project"))
 
 
 def parse_sms_numbers(data: object) -> list[SmsNumber]:
+    """The numbers just rented. All or nothing: a number the panel cannot store makes the
+    whole answer unknown, so the rental goes to review with the money held."""
     rows = [as_object(row, "an SMS order") for row in as_list(data, "orders")]
     if not rows:
         # Asked for numbers, told of none: whether any were rented is not known.
         raise MalformedAnswer("`orders` is empty")
     return [
         SmsNumber(
-            order_id=int_field(row, "order"),
-            phone=text_field(row, "phone"),
-            country=text_field(row, "country"),
-            status=text_field(row, "status"),
+            order_id=int_field(row, "order", low=1),
+            phone=key_field(row, "phone", PHONE_MAX, required=False),
+            country=name_field(row, "country", SMS_COUNTRY_CODE_MAX),
+            status=name_field(row, "status", STATUS_MAX),
         )
         for row in rows
     ]
@@ -432,25 +647,30 @@ def parse_sms_numbers(data: object) -> list[SmsNumber]:
 
 def parse_sms_code(data: object) -> SmsCode:
     row = as_object(data)
+    code = optional_str(row, "code")
+    text = optional_str(row, "sms_content")
+    message = optional_str(row, "message")
     return SmsCode(
-        status=str_field(row, "status"),
-        code=optional_str(row, "code"),
-        text=optional_str(row, "sms_content"),
-        message=optional_str(row, "message"),
+        status=_named(name_field(row, "status", STATUS_MAX), "status"),
+        code=key_field(row, "code", SMS_CODE_MAX) if code is not None else None,
+        text=clean_text(text, multiline=True)[:SMS_TEXT_MAX] if text is not None else None,
+        message=clean_text(message)[:SMS_TEXT_MAX] if message is not None else None,
     )
 
 
 def parse_sms_status(data: object) -> SmsStatus:
     row = as_object(data)
+    phone = optional_str(row, "phone")
+    code = optional_str(row, "code")
     return SmsStatus(
-        status=str_field(row, "status"),
-        phone=optional_str(row, "phone"),
-        code=optional_str(row, "code"),
+        status=_named(name_field(row, "status", STATUS_MAX), "status"),
+        phone=key_field(row, "phone", PHONE_MAX) if phone is not None else None,
+        code=key_field(row, "code", SMS_CODE_MAX) if code is not None else None,
         charge=optional_money(row, "charge"),
-        currency=optional_str(row, "currency"),
+        currency=_currency(row) or None,
         expires_at=_timestamp(row.get("expires_at"), "expires_at"),
     )
 
 
 def parse_refill_status(data: object) -> str:
-    return str_field(as_object(data), "status")
+    return _named(name_field(as_object(data), "status", STATUS_MAX), "status")

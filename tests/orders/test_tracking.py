@@ -158,9 +158,11 @@ def test_settle_and_refund_are_one_transaction(alice, service, sandbox, monkeypa
         raise RuntimeError("process died mid-refund")
 
     monkeypatch.setattr("orders.tracking.refund_order", crash)
-    with pytest.raises(RuntimeError):
-        poll(everything=True)
-    assert refreshed(order).state == State.PLACED, "not canceled without its refund"
+    summary = poll(everything=True)  # the pass goes on: one order's failure is that order's
+
+    order = refreshed(order)
+    assert order.state == State.PLACED, "not canceled without its refund"
+    assert summary.flagged == 1 and order.status_unknown and "mid-refund" in order.error
 
 
 def test_merge_accounts_keeps_order_and_drops_repeats():

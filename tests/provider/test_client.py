@@ -211,13 +211,14 @@ def test_services_filters_are_sent_and_all_services_sends_no_limit(upstream, cli
     assert [s.service_id for s in services] == [1, 2]
 
 
-def test_a_service_without_a_rate_is_a_broken_answer(upstream, client):
-    answer(upstream, [{"service": 7, "name": "Likes", "min": 1, "max": 5}], status=200)
-    answer(upstream, [{"service": 7, "name": "Likes", "min": 1, "max": 5}], status=200)
-    answer(upstream, [{"service": 7, "name": "Likes", "min": 1, "max": 5}], status=200)
+def test_a_service_without_a_rate_is_skipped_and_named(upstream, client):
+    answer(upstream, [{"service": 7, "name": "Likes", "min": 1, "max": 5},
+                      {"service": 8, "name": "Views", "rate": "1", "min": 1, "max": 5}])
 
-    with pytest.raises(OutcomeUnknown, match=r"services: unexpected answer: service 7: `rate`"):
-        client.services()
+    page = client.services()
+
+    assert [s.service_id for s in page.services] == [8]
+    assert [str(skip) for skip in page.skipped] == ["service 7: `rate` is missing"]
 
 
 def test_inventory_from_the_page_example(upstream, client):

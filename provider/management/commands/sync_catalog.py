@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from provider.models import Provider
-from provider.sync import SyncFailed, sync_provider
+from provider.sync import SyncFailed, record_sync_error, sync_provider
 
 
 class Command(BaseCommand):
@@ -24,6 +24,11 @@ class Command(BaseCommand):
                 sync_provider(provider, progress=self.stdout.write)
             except SyncFailed as exc:
                 self.stderr.write(str(exc))
+                failures.append(provider.name)
+            except Exception as exc:
+                # Recorded, and the other providers still synced, as by the periodic task.
+                record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
+                self.stderr.write(f"{provider.name}: sync failed: {type(exc).__name__}: {exc}")
                 failures.append(provider.name)
         if failures:
             raise CommandError(f"sync failed for: {', '.join(failures)}")
