@@ -81,8 +81,9 @@ class ProviderRuleInline(RuleInline):
 class ProviderAdmin(admin.ModelAdmin):
     form = ProviderForm
     list_display = ["name", "api_url", "enabled", "balance", "balance_checked_at",
-                    "last_synced_at", "sync_problem", "multi_status"]
-    readonly_fields = ["balance", "balance_checked_at", "last_synced_at", "last_sync_error"]
+                    "last_synced_at", "sync_problem", "balance_problem", "multi_status"]
+    readonly_fields = ["balance", "balance_checked_at", "last_balance_error", "last_synced_at",
+                       "last_sync_error"]
     inlines = [ProviderRuleInline]
     actions = ["test_connection"]
 
@@ -91,6 +92,10 @@ class ProviderAdmin(admin.ModelAdmin):
         # The first line says what happened (failed, or how many rows were skipped); the
         # detail page lists the rows.
         return provider.last_sync_error.partition("\n")[0][:120] or "-"
+
+    @admin.display(description="last balance problem")
+    def balance_problem(self, provider: Provider) -> str:
+        return provider.last_balance_error[:120] or "-"
 
     @admin.action(description="Test connection (read the upstream balance)")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:

@@ -36,6 +36,9 @@ class Provider(models.Model):
     balance_alert_below = models.DecimalField(
         **MONEY, null=True, blank=True, help_text="Alert staff when the balance drops below this.")
     balance_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_balance_error = models.TextField(blank=True, editable=False,
+                                          help_text="Why the last balance check failed; empty "
+                                          "once a check succeeds.")
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_sync_error = models.TextField(blank=True, editable=False)
 

@@ -1,5 +1,6 @@
 """Creating and updating providers, and reading their balance."""
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,9 +11,11 @@ from django.utils import timezone
 
 from panel import mail
 from provider.addresses import UnsafeUrl, check_provider_url
-from provider.client import Balance
+from provider.client import Balance, ProviderError
 from provider.models import PricingRule, Provider
 from provider.repricing import reprice
+
+log = logging.getLogger(__name__)
 
 
 def validate_provider_url(url: str) -> None:
@@ -106,3 +109,25 @@ def check_balance(provider: Provider) -> bool:
         staff_emails() or ["root@localhost"])
     Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=timezone.now())
     return True
+
+
+def check_all_balances() -> dict[str, int]:
+    """Check every enabled provider's balance. Whatever one provider answers or raises, the
+    others are still checked; a failure is kept on that provider (shown in admin) until a
+    check succeeds."""
+    counts = {"checked": 0, "failed": 0}
+    for provider in Provider.objects.filter(enabled=True):
+        try:
+            check_balance(provider)
+        except Exception as exc:
+            counts["failed"] += 1
+            log.warning("balance of %s unreadable: %s", provider.name, exc,
+                        exc_info=not isinstance(exc, ProviderError))
+            Provider.objects.filter(pk=provider.pk).update(
+                last_balance_error=f"{timezone.now():%Y-%m-%d %H:%M} "
+                                   f"{type(exc).__name__}: {exc}"[:2000])
+        else:
+            counts["checked"] += 1
+            Provider.objects.filter(pk=provider.pk).exclude(last_balance_error="").update(
+                last_balance_error="")
+    return counts

@@ -2,6 +2,8 @@
 that order for staff, raw answer kept, and every other order and provider goes on."""
 
 
+from decimal import Decimal
+
 import pytest
 
 from orders.forwarding import forward_one
@@ -160,22 +162,38 @@ def test_an_unreadable_balance_is_an_error_not_a_stop(hostile, hostile_provider,
 
     assert Provider.objects.get(pk=hostile_provider.pk).balance is None
     assert Provider.objects.get(pk=provider.pk).balance == DEFAULT_BALANCE
+    # The failure stays on the provider, for admin and the staff queue, until a check passes.
+    assert "balance" in Provider.objects.get(pk=hostile_provider.pk).last_balance_error
+    assert Provider.objects.get(pk=provider.pk).last_balance_error == ""
+
+
+def test_a_balance_failure_is_cleared_by_the_next_good_check(hostile, hostile_provider):
+    hostile.answer("balance", {"balance": "-1e13"})
+    check_provider_balances()
+    assert Provider.objects.get(pk=hostile_provider.pk).last_balance_error != ""
+
+    hostile.answer("balance", {"balance": "12.50", "currency": "USD"})
+    check_provider_balances()
+
+    hostile_row = Provider.objects.get(pk=hostile_provider.pk)
+    assert (hostile_row.balance, hostile_row.last_balance_error) == (Decimal("12.50"), "")
 
 
 def test_whatever_a_balance_check_raises_the_others_are_checked(hostile_provider, provider,
                                                                 monkeypatch):
-    from provider import tasks
+    from provider import providers
 
-    real = tasks.check_balance
+    real = providers.check_balance
 
     def explode_first(provider_row):
         if provider_row.pk == hostile_provider.pk:
             raise ConnectionResetError("the mail server went away")
         return real(provider_row)
 
-    monkeypatch.setattr(tasks, "check_balance", explode_first)
+    monkeypatch.setattr(providers, "check_balance", explode_first)
     Provider.objects.filter(pk=provider.pk).update(balance=None)
 
     check_provider_balances()
 
     assert Provider.objects.get(pk=provider.pk).balance is not None
+    assert "ConnectionResetError" in Provider.objects.get(pk=hostile_provider.pk).last_balance_error
