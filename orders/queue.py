@@ -238,11 +238,15 @@ def last_staff_move(order_ids: Iterable[int]) -> dict[int, OrderEvent]:
     return latest
 
 
+def state_of(order_id: int) -> str:
+    return Order.objects.filter(pk=order_id).values_list("state", flat=True).first() or ""
+
+
 def resolved_by(order_id: int) -> str:
     """Who last moved the order, for the staff member who came second: "bob@example.com
     (now Placed)", or "the panel (now Completed)" when no person did."""
     event = last_staff_move([order_id]).get(order_id)
-    state = Order.objects.filter(pk=order_id).values_list("state", flat=True).first()
+    state = state_of(order_id)
     who = event.actor.email if event and event.actor else "the panel"
     label = State(state).label if state else "gone"
     return f"{who} (now {label})"

@@ -16,6 +16,8 @@ class Section:
     rows: Callable[[], list]
     count: Callable[[], int]
     template: str
+    # How many items the rows hold (the lists of groups hold several each).
+    size: Callable[[list], int] = len
 
 
 SECTIONS: list[Section] = [
@@ -25,7 +27,8 @@ SECTIONS: list[Section] = [
             queue.in_review, queue.count_in_review, "staff/_review.html"),
     Section("funds", "Waiting for provider funds",
             "Our account at the provider is short. Top it up there, then retry.",
-            queue.waiting_for_funds, queue.count_waiting_for_funds, "staff/_funds.html"),
+            queue.waiting_for_funds, queue.count_waiting_for_funds, "staff/_funds.html",
+            size=lambda groups: sum(len(group.orders) for group in groups)),
     Section("manual", "Manual deliveries",
             "Products the provider delivers by hand, and orders delivered short.",
             queue.manual_deliveries, queue.count_manual, "staff/_manual.html"),
@@ -43,7 +46,7 @@ class Filled:
 
     @property
     def count(self) -> int:
-        return sum(len(getattr(row, "orders", [row])) for row in self.rows)
+        return self.section.size(self.rows)
 
 
 def filled() -> list[Filled]:

@@ -80,7 +80,10 @@ def _deliver(request: HttpRequest, order_id: int) -> Notice:
     try:
         state = staff.deliver_manually(order_id, accounts, actor=request.user)
     except staff.StaffActionError as exc:
-        if str(exc) == staff.NOT_DELIVERABLE:  # someone (or the upstream) settled it first
+        # The form says in which state the row was shown: if the order has moved since,
+        # someone (or the provider's answer) settled it first.
+        shown = request.POST.get("shown_state", "")
+        if str(exc) == staff.NOT_DELIVERABLE and shown and shown != queue.state_of(order_id):
             return _lost(order_id)
         raise
     return Notice(f"Order #{order_id} delivered by hand: now {state}.", "ok")

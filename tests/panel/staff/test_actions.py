@@ -150,9 +150,20 @@ def test_deliver_by_hand_is_refused_while_the_provider_works_on_it(staff, make_o
                        upstream_status="In progress")
     page = client_of(staff).get(QUEUE).content.decode()
     assert f'id="act-manual-deliver-{order.pk}"' not in page, "no form offered"
-    response = act(client_of(staff), order, "deliver", accounts="a@mail.com:pw")
-    assert "already resolved" in response.content.decode()
+    response = act(client_of(staff), order, "deliver", accounts="a@mail.com:pw",
+                   shown_state=State.PLACED)
+    assert "the upstream is still working on this one" in response.content.decode()
     assert state_of(order) == State.PLACED and not audit_of(order)
+
+
+def test_deliver_by_hand_after_someone_else_did_says_who(staff, carol, make_order):
+    order = make_order(State.REVIEW, kind=Kind.PRODUCT, quantity=1)
+    act(client_of(carol), order, "deliver", accounts="a@mail.com:pw", shown_state="review")
+    late = act(client_of(staff), order, "deliver", accounts="b@mail.com:pw",
+               shown_state="review").content.decode()
+    assert "already resolved by carol@example.com (now Completed)" in late
+    order.refresh_from_db()
+    assert order.account_list == ["a@mail.com:pw"]
 
 
 def test_mark_seen_clears_a_settled_orders_flag(staff, make_order):
