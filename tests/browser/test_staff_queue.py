@@ -112,8 +112,17 @@ def test_a_row_resolved_by_another_staff_member_leaves_everyones_queue(
     page = shop
     sign_in(page, staff.email)
     page.goto("/staff/")
-    expect(page.get_by_test_id(f"row-{order.pk}")).to_be_visible()
+    row = page.get_by_test_id(f"row-{order.pk}")
+    expect(row).to_be_visible()
     mark_page(page)
+    # A form being filled in survives the refreshes, even once the field lost the focus.
+    row.get_by_text("Fail and refund", exact=True).click()
+    row.get_by_label("Why (the customer sees it)").fill("checking with the provider")
+    page.get_by_role("heading", name="Delivery queue").click()
+    page.evaluate("document.getElementById('queue').dataset.before = 'yes'")
+    expect(page.locator("#queue[data-before]")).to_have_count(0)  # refreshed since
+    expect(row.get_by_label("Why (the customer sees it)")).to_have_value(
+        "checking with the provider")
     other = User.objects.create_user(email="kim@novaboost.example", is_staff=True)
     assert fail_and_refund(order.pk, reason="no such order upstream", actor=other)
     expect(page.get_by_test_id(f"row-{order.pk}")).to_have_count(0)
