@@ -87,7 +87,7 @@ TEMPLATES = [
                 "panel.branding.context",
                 "panel.storefront.context.header",
             ],
-            "libraries": {"shop": "panel.storefront.tags"},
+            "libraries": {"shop": "panel.storefront.tags", "staff": "panel.staff.tags"},
         },
     },
 ]
@@ -295,6 +295,15 @@ BRANDING_CACHE_SECONDS = env.int("BRANDING_CACHE_SECONDS", default=300)
 ORDER_SEND_TIMEOUT = env.int("ORDER_SEND_TIMEOUT", default=300)
 # Seconds before an order held for provider funds is offered to the upstream again.
 PROVIDER_FUNDS_RETRY = env.int("PROVIDER_FUNDS_RETRY", default=600)
+# The delivery queue (/staff/, orders/queue.py): seconds between its refreshes; minutes an
+# order may sit before it is called stuck, per state (queued: not sent; pending: placed, not
+# started upstream; in_progress: placed and running); hours a product delivered by hand
+# usually takes; minutes before an SMS number's expiry (without a code) it is shown.
+STAFF_QUEUE_REFRESH = env.int("STAFF_QUEUE_REFRESH", default=10)
+STUCK_AFTER_MINUTES = {"queued": 30, "pending": 6 * 60, "in_progress": 48 * 60} | env.dict(
+    "STUCK_AFTER_MINUTES", cast={"value": int}, default={})
+MANUAL_DELIVERY_TYPICAL_HOURS = env.int("MANUAL_DELIVERY_TYPICAL_HOURS", default=24)
+SMS_EXPIRY_WARNING_MINUTES = env.int("SMS_EXPIRY_WARNING_MINUTES", default=3)
 
 LOGGING = {
     "version": 1,

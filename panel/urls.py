@@ -13,5 +13,6 @@ urlpatterns = [
     path("api", api.docs, name="api"),
     path("api/", api.docs),
     path("api/key", api.regenerate_key, name="api_key"),
+    path("staff/", include("panel.staff.urls")),
     path("", include("panel.storefront_urls")),
 ]

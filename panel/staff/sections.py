@@ -1,0 +1,59 @@
+"""The queue's sections, in the order staff see them. Each is a title, a selector and a
+count from a domain module, and a partial that shows its rows: another reason to call a
+person (manual deposits, say) is one more `Section` and one template."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from orders import queue
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the anchor and the element id
+    title: str
+    hint: str  # one line under the title: what the rows have in common
+    rows: Callable[[], list]
+    count: Callable[[], int]
+    template: str
+    # How many items the rows hold (the lists of groups hold several each).
+    size: Callable[[list], int] = len
+
+
+SECTIONS: list[Section] = [
+    Section("review", "In review",
+            "Sending had an unknown outcome: the provider may have the order. Search its site "
+            "for the link and quantity, then attach its id, resend, or fail and refund.",
+            queue.in_review, queue.count_in_review, "staff/_review.html"),
+    Section("funds", "Waiting for provider funds",
+            "Our account at the provider is short. Top it up there, then retry.",
+            queue.waiting_for_funds, queue.count_waiting_for_funds, "staff/_funds.html",
+            size=lambda groups: sum(len(group.orders) for group in groups)),
+    Section("manual", "Manual deliveries",
+            "Products the provider delivers by hand, and orders delivered short.",
+            queue.manual_deliveries, queue.count_manual, "staff/_manual.html"),
+    Section("stuck", "Stuck",
+            "No progress for longer than usual, statuses the panel does not know, SMS numbers "
+            "to watch, and providers whose checks fail.",
+            queue.stuck, queue.count_stuck, "staff/_stuck.html"),
+]
+
+
+@dataclass(frozen=True)
+class Filled:
+    section: Section
+    rows: list
+
+    @property
+    def count(self) -> int:
+        return self.section.size(self.rows)
+
+
+def filled() -> list[Filled]:
+    return [Filled(section, section.rows()) for section in SECTIONS]
+
+
+def counts() -> dict[str, int]:
+    """Each section's count, and `total`: for the navigation and the admin home."""
+    numbers = {section.key: section.count() for section in SECTIONS}
+    return numbers | {"total": sum(numbers.values())}

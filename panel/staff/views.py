@@ -1,0 +1,134 @@
+"""The delivery queue: the page, its self-refreshing partial, and the actions on its rows.
+
+Every action answers with the queue as it now is (the resolved row gone) and a notice; an
+action that lost a race (another staff member, or the panel, moved the order first) changes
+nothing and says who did. Without htmx the action redirects back to the page."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from orders import queue, staff
+from orders.states import FINAL
+from panel.staff.access import staff_required
+from panel.staff.sections import filled
+from panel.storefront.rendering import page, wants_partial
+from provider.models import Provider
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    tone: str  # ok | warn | bad (the storefront's flash tones)
+
+
+def _render(request: HttpRequest, notice: Notice | None = None) -> HttpResponse:
+    sections = filled()
+    counts = {f.section.key: f.count for f in sections}
+    return page(request, "staff/queue.html", {
+        "sections": sections, "notice": notice, "refresh": settings.STAFF_QUEUE_REFRESH,
+        "typical_hours": settings.MANUAL_DELIVERY_TYPICAL_HOURS, "final_states": sorted(FINAL),
+        "queue_counts": {"total": sum(counts.values()),
+                         "sections": [(f.section.key, f.section.title, f.count)
+                                      for f in sections]},
+    }, partial="queue")
+
+
+@never_cache
+@staff_required
+def queue_page(request: HttpRequest) -> HttpResponse:
+    return _render(request)
+
+
+def _lost(order_id: int) -> Notice:
+    return Notice(f"Order #{order_id} was already resolved by {queue.resolved_by(order_id)}: "
+                  "nothing changed.", "warn")
+
+
+def _outcome(done: bool, order_id: int, success: str) -> Notice:
+    return Notice(success, "ok") if done else _lost(order_id)
+
+
+def _attach(request: HttpRequest, order_id: int) -> Notice:
+    raw = request.POST.get("upstream_id", "").strip().removeprefix("#")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+        return Notice(f"Order #{order_id}: the provider's order id is a number.", "bad")
+    return _outcome(staff.attach_upstream_id(order_id, int(raw), actor=request.user),
+                    order_id, f"Order #{order_id} placed: tracking the provider's order {raw}.")
+
+
+def _resend(request: HttpRequest, order_id: int) -> Notice:
+    return _outcome(staff.resend(order_id, actor=request.user,
+                                 confirmed=request.POST.get("confirmed") == "yes"),
+                    order_id, f"Order #{order_id} queued to be sent again.")
+
+
+def _fail(request: HttpRequest, order_id: int) -> Notice:
+    return _outcome(staff.fail_and_refund(order_id, reason=request.POST.get("note", ""),
+                                          actor=request.user),
+                    order_id, f"Order #{order_id} failed and refunded in full.")
+
+
+def _deliver(request: HttpRequest, order_id: int) -> Notice:
+    accounts = request.POST.get("accounts", "").splitlines()
+    try:
+        state = staff.deliver_manually(order_id, accounts, actor=request.user)
+    except staff.StaffActionError as exc:
+        # The form says in which state the row was shown: if the order has moved since,
+        # someone (or the provider's answer) settled it first.
+        shown = request.POST.get("shown_state", "")
+        if str(exc) == staff.NOT_DELIVERABLE and shown and shown != queue.state_of(order_id):
+            return _lost(order_id)
+        raise
+    return Notice(f"Order #{order_id} delivered by hand: now {state}.", "ok")
+
+
+def _seen(request: HttpRequest, order_id: int) -> Notice:
+    return _outcome(staff.mark_seen(order_id, actor=request.user), order_id,
+                    f"Order #{order_id}: flag cleared.")
+
+
+ORDER_ACTIONS: dict[str, Callable[[HttpRequest, int], Notice]] = {
+    "attach": _attach, "resend": _resend, "fail": _fail, "deliver": _deliver, "seen": _seen,
+}
+
+
+def _answer(request: HttpRequest, notice: Notice) -> HttpResponse:
+    if wants_partial(request):
+        return _render(request, notice)
+    getattr(messages, {"ok": "success", "warn": "warning"}.get(notice.tone, "error"))(
+        request, notice.text)
+    return redirect("staff_queue")
+
+
+@require_POST
+@staff_required
+def order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    act = ORDER_ACTIONS.get(action)
+    if act is None:
+        return HttpResponse(status=404)
+    try:
+        notice = act(request, order_id)
+    except staff.StaffActionError as exc:
+        notice = Notice(f"Order #{order_id}: {exc}", "bad")
+    return _answer(request, notice)
+
+
+@require_POST
+@staff_required
+def retry_funds(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = get_object_or_404(Provider, pk=provider_id)
+    queued = staff.retry_provider_funds(provider.pk, actor=request.user)
+    if queued:
+        notice = Notice(f"{len(queued)} orders for {provider.name} queued to be sent again.",
+                        "ok")
+    else:
+        notice = Notice(f"No order waits for {provider.name}'s funds any more: someone "
+                        "retried them already.", "warn")
+    return _answer(request, notice)
