@@ -178,7 +178,7 @@ def _stuck_reason(order: Order, now: datetime) -> tuple[str, datetime | None]:
 
 def provider_problems_filter(now: datetime) -> Q:
     stale = Q(balance_checked_at=None) | Q(balance_checked_at__lt=now - balance_stale_after())
-    return Q(enabled=True) & (~Q(last_sync_error="") | stale)
+    return Q(enabled=True) & (~Q(last_sync_error="") | ~Q(last_balance_error="") | stale)
 
 
 def _provider_rows(now: datetime) -> list[StuckRow]:
@@ -188,7 +188,10 @@ def _provider_rows(now: datetime) -> list[StuckRow]:
             rows.append(StuckRow(f"last sync: {provider.last_sync_error}",
                                  provider.last_synced_at, provider=provider))
         checked = provider.balance_checked_at
-        if checked is None or checked < now - balance_stale_after():
+        if provider.last_balance_error:
+            rows.append(StuckRow(f"last balance check: {provider.last_balance_error}",
+                                 checked, provider=provider))
+        elif checked is None or checked < now - balance_stale_after():
             rows.append(StuckRow("balance not read (the balance check fails or does not run)",
                                  checked, provider=provider))
     return rows

@@ -117,6 +117,20 @@ def test_stuck_lists_providers_whose_sync_or_balance_check_fails(upstream, setti
     assert queue.count_stuck() == 2
 
 
+def test_stuck_lists_a_provider_whose_last_balance_check_failed(upstream, settings):
+    settings.BALANCE_CHECK_INTERVAL = 600
+    provider = upstream[0]
+    provider.balance_checked_at = timezone.now()
+    provider.last_balance_error = "2026-12-01 10:00 AnswerUnreadable: `balance` is NaN"
+    provider.save()
+
+    reasons = [row.reason for row in queue.stuck() if row.provider == provider]
+
+    assert reasons == ["last balance check: 2026-12-01 10:00 AnswerUnreadable: "
+                       "`balance` is NaN"]
+    assert queue.count_stuck() == 1
+
+
 def test_each_count_matches_its_list(make_order, upstream):
     provider = upstream[0]
     provider.balance_checked_at = timezone.now()
