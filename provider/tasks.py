@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from panel import alerts
 from provider.client import ProviderError
 from provider.models import Provider
 from provider.providers import check_balance
@@ -30,9 +31,21 @@ def sync_all_catalogs() -> None:
 @shared_task(acks_late=True)
 def check_provider_balances() -> None:
     for provider in Provider.objects.filter(enabled=True):
+        key = f"provider:{provider.pk}:balance-check"
         try:
             check_balance(provider)
         except ProviderError as exc:
             log.warning("balance of %s unreadable: %s", provider.name, exc)
-        except Exception:
+            _balance_check_failed(key, provider, str(exc))
+        except Exception as exc:
             log.exception("balance check of %s failed", provider.name)
+            _balance_check_failed(key, provider, f"{type(exc).__name__}: {exc}")
+        else:
+            alerts.close_incident(key)
+
+
+def _balance_check_failed(key: str, provider: Provider, reason: str) -> None:
+    try:
+        alerts.open_incident(key, f"The balance check of {provider.name} failed", reason[:2000])
+    except Exception:
+        log.exception("could not open the incident %s", key)
