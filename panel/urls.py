@@ -3,11 +3,13 @@ from django.urls import include, path
 
 from panel import health
 from panel.api import views as api
+from panel.staff import dashboard
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("staff/dashboard", dashboard.dashboard, name="staff_dashboard"),
     path("api/v2", api.endpoint, name="api_v2"),
     path("api/v2/", api.endpoint),
     path("api", api.docs, name="api"),
