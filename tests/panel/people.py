@@ -1,4 +1,5 @@
-"""People of the staff workspace: `owner` (Admin group), `clerk` (Staff group)."""
+"""People of the staff workspace: `owner` (Admin group), `clerk` (Staff group). Import the
+fixtures are offered to every test under tests/panel by its conftest."""
 
 import pytest
 from django.contrib.auth.models import Group
