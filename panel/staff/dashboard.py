@@ -64,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             label_every=max(len(days) // 10, 1)),
         "by_provider": charts.grouped_bars(
             [(p.label, [p.revenue, p.cost, p.profit]) for p in report.by_provider], SERIES,
-            height=160),
+            width=480, height=160),
         "states": [(s, charts.share(s.value, states_total)) for s in report.states],
         "balances": [(b, charts.meter(b.balance, b.threshold)) for b in report.balances],
         "top_ups": [(t, charts.share(t.value, top_ups_total)) for t in report.top_ups],

@@ -1,6 +1,6 @@
 """An admin that fits a screen: short lists with the state in view, the order page led by
 what a person needs with its actions as buttons, the shop's name as the title, consistent
-labels. (The browser test measures the lists at 1280 px: tests/browser/test_staff.py.)"""
+labels. (The browser test measures the lists at 1280 px: tests/browser/test_dashboard.py.)"""
 
 from decimal import Decimal as D
 
