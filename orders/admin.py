@@ -185,21 +185,21 @@ class OrderAdmin(admin.ModelAdmin):
             "title": title, "form": form, "orders": queryset, "opts": self.model._meta,
             "action": request.POST.get("action")})
 
-    @admin.action(description="Resend orders in review (may duplicate)")
+    @admin.action(description="Resend orders in review (may duplicate)", permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
         return self._form_action(
             request, queryset.filter(state=State.REVIEW), ConfirmResendForm, "Resend",
             lambda order, data: staff.resend(order.pk, actor=request.user,
                                              confirmed=data["confirm"]))
 
-    @admin.action(description="Mark placed with an upstream order id")
+    @admin.action(description="Mark placed with an upstream order id", permissions=["change"])
     def mark_placed(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
         return self._form_action(
             request, queryset.filter(state=State.REVIEW)[:1], UpstreamIdForm, "Mark placed",
             lambda order, data: staff.attach_upstream_id(order.pk, data["upstream_id"],
                                                          actor=request.user))
 
-    @admin.action(description="Mark failed and refund")
+    @admin.action(description="Mark failed and refund", permissions=["change"])
     def fail_and_refund(self, request: HttpRequest,
                         queryset: QuerySet[Order]) -> HttpResponse | None:
         return self._form_action(
@@ -208,7 +208,7 @@ class OrderAdmin(admin.ModelAdmin):
                                                       actor=request.user))
 
     @admin.action(description="Complete a manual delivery (paste accounts): in review or "
-                  "delivered short only")
+                  "delivered short only", permissions=["change"])
     def deliver(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
         # Offered only where the upstream will no longer settle the order (never racing it).
         chosen = [order.pk for order in queryset[:1] if staff.can_deliver_manually(order)]
@@ -220,7 +220,8 @@ class OrderAdmin(admin.ModelAdmin):
             lambda order, data: staff.deliver_manually(
                 order.pk, data["accounts"].splitlines(), actor=request.user))
 
-    @admin.action(description="Mark seen: clear the staff flag of settled orders")
+    @admin.action(description="Mark seen: clear the staff flag of settled orders",
+                  permissions=["change"])
     def mark_seen(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         done, _ = _one_by_one(queryset, lambda order: staff.mark_seen(order.pk, actor=request.user),
                               actor=request.user, name="marked seen")

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from panel import audit
 
 SECRET = "(changed)"
+# Fields whose values never go into the log, whatever the admin (passwords, API keys).
+SECRET_WORDS = ("password", "key", "secret", "token")
 
 
 def _value(value: Any) -> Any:
@@ -27,7 +29,8 @@ def changes(form: forms.BaseForm, secret: frozenset[str] = frozenset()
     fields without a value as text are recorded as changed)."""
     before, after = {}, {}
     for name in form.changed_data:
-        if name in secret or isinstance(form.cleaned_data.get(name), bytes | tuple):
+        if (name in secret or any(word in name for word in SECRET_WORDS)
+                or isinstance(form.cleaned_data.get(name), bytes | tuple)):
             before[name], after[name] = "", SECRET
             continue
         before[name] = _value(form.initial.get(name))

@@ -118,3 +118,13 @@ def test_the_log_is_read_only_and_searchable(admin_client, owner, clerk):
                              {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.note != "rewritten"
+
+
+def test_a_new_account_is_recorded_without_its_password(admin_client, db):
+    response = admin_client.post(reverse("admin:panel_user_add"), {
+        "email": "new.staff@example.com", "password1": "Sup3r-secret-pass!",
+        "password2": "Sup3r-secret-pass!", "usable_password": "true"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="user added")
+    assert entry.after["email"] == "new.staff@example.com"
+    assert "Sup3r-secret-pass!" not in json.dumps([entry.before, entry.after, entry.note])
