@@ -16,6 +16,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 
 from orders import ledger
+from orders.models import Wallet
 from panel import branding, roles
 from panel.admin_audit import AuditedAdmin
 from panel.models import AuditEntry, Incident, ShopSettings, User
@@ -73,16 +74,20 @@ class PanelUserAdmin(roles.AdminOnlyChanges, AuditedAdmin, UserAdmin):
 
     @admin.display(description="balance")
     def money(self, user: User) -> str:
-        wallet = ledger.wallet_for(user) if user.pk else None
-        if wallet is None:
+        if not user.pk:
             return "-"
+        wallet = Wallet.objects.filter(user=user).first()  # looking creates nothing
+        adjust = reverse("admin:panel_user_adjust_balance", args=[user.pk])
+        orders = reverse("admin:orders_order_changelist") + f"?user__id__exact={user.pk}"
+        if wallet is None:
+            return format_html('no wallet yet · <a href="{}">orders</a> · '
+                               '<a class="button" href="{}">Adjust balance</a>', orders, adjust)
         return format_html(
             '{} · <a href="{}">wallet</a> · <a href="{}">ledger</a> · <a href="{}">orders</a>'
             ' · <a class="button" href="{}">Adjust balance</a>', wallet.balance,
             reverse("admin:orders_wallet_change", args=[wallet.pk]),
             reverse("admin:orders_ledgerentry_changelist") + f"?wallet__id__exact={wallet.pk}",
-            reverse("admin:orders_order_changelist") + f"?user__id__exact={user.pk}",
-            reverse("admin:panel_user_adjust_balance", args=[user.pk]))
+            orders, adjust)
 
     def get_urls(self) -> list:
         return [path("<int:user_id>/adjust-balance/",
@@ -116,7 +121,8 @@ class PanelUserAdmin(roles.AdminOnlyChanges, AuditedAdmin, UserAdmin):
                     return redirect("admin:panel_user_change", customer.pk)
         return render(request, "admin/panel/user/adjust_balance.html", {
             **self.admin_site.each_context(request), "form": form, "customer": customer,
-            "balance": ledger.wallet_for(customer).balance, "opts": self.model._meta,
+            "balance": Wallet.objects.filter(user=customer).values_list(
+                "balance", flat=True).first() or Decimal(0), "opts": self.model._meta,
             "title": f"Adjust the balance of {customer.email}",
             "limit": None if roles.is_admin(request.user) else roles.balance_adjust_limit()})
 
