@@ -136,7 +136,8 @@ def to_review(order_id: int, *, reason: str, expected: list[str]) -> bool:
 
 
 def _alert_provider_funds(provider: Provider) -> None:
-    # An incident: alerted once while orders wait, not once per refused order.
+    # An incident: alerted once while orders wait, not once per refused order. Whatever the
+    # alert raises, the order's own outcome (held for funds) is already stored and stands.
     try:
         alerts.out_of_funds(provider)
     except Exception:
