@@ -16,11 +16,11 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from orders import alerts
 from orders.ledger import refund_order
 from orders.models import Kind, Order
 from orders.states import State
 from orders.transitions import move
-from panel import mail
 from provider.client import (
     AnswerUnreadable,
     OutcomeUnknown,
@@ -30,7 +30,6 @@ from provider.client import (
     is_insufficient_balance,
 )
 from provider.models import Provider
-from provider.providers import staff_emails
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +136,11 @@ def to_review(order_id: int, *, reason: str, expected: list[str]) -> bool:
 
 
 def _alert_provider_funds(provider: Provider) -> None:
+    # An incident: alerted once while orders wait, not once per refused order. Whatever the
+    # alert raises, the order's own outcome (held for funds) is already stored and stands.
     try:
-        mail.send(f"[panel] {provider.name} is out of funds: orders are waiting",
-                  f"{provider.name} answered 'Insufficient balance'. Orders wait in "
-                  "'provider funds' and are sent again once the account is topped up.",
-                  staff_emails() or ["root@localhost"])
-    except OSError:
+        alerts.out_of_funds(provider)
+    except Exception:
         log.exception("could not alert staff about %s funds", provider.name)
 
 

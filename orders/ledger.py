@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from orders.models import EntryKind, LedgerEntry, Order, Wallet
+from panel import audit
 from panel.models import User
 
 
@@ -78,3 +79,29 @@ def refund_order(order_id: int, amount: Decimal, *, reason: str,
             return entry
     except IntegrityError:
         return None
+
+
+class AdjustmentRefused(Exception):
+    """A balance adjustment that may not be made (no reason, zero); nothing changed."""
+
+
+@transaction.atomic
+def adjust_balance(user: User, amount: Decimal, *, reason: str, actor: User) -> LedgerEntry:
+    """A staff member credits (`amount` > 0) or debits (`amount` < 0) a customer's balance:
+    one `adjustment` entry by `actor`, with the reason, and an audit entry in the same
+    transaction. A debit is the conditional update of `debit`, so the balance never goes
+    below zero (InsufficientFunds, nothing changed). Who may adjust how much is the caller's
+    check (`panel.roles.can_adjust_balance`)."""
+    reason = reason.strip()
+    if not reason:
+        raise AdjustmentRefused("Say why the balance changes.")
+    if amount == 0:
+        raise AdjustmentRefused("The amount must not be zero.")
+    if amount > 0:
+        entry = credit(user, amount, kind=EntryKind.ADJUSTMENT, reason=reason, actor=actor)
+    else:
+        entry = debit(user, -amount, kind=EntryKind.ADJUSTMENT, reason=reason, actor=actor)
+    audit.record(actor=actor, action="balance adjusted", target=entry.wallet,
+                 before={"balance": entry.balance_after - amount},
+                 after={"balance": entry.balance_after, "amount": amount}, note=reason)
+    return entry

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from orders import forwarding, sms_tracking, tracking
+from orders import alerts, forwarding, sms_tracking, tracking
 from panel.locks import held
 
 log = logging.getLogger(__name__)
@@ -37,3 +37,11 @@ def poll_sms_numbers() -> None:
     with held("poll-sms", ttl=120) as got:
         if got:
             log.info("SMS polling pass: %s", sms_tracking.poll_numbers())
+
+
+# Reads orders and providers, opens and closes incidents (each alerting once): harmless twice.
+@shared_task(acks_late=True)
+def check_incidents() -> None:
+    with held("check-incidents", ttl=300) as got:
+        if got:
+            alerts.check_incidents()

@@ -134,3 +134,27 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_email or 'system'}: {self.action} {self.target_repr}"
+
+
+class Incident(models.Model):
+    """Something staff must hear about (a provider low on funds, orders stuck in review),
+    alerted once when it opens and closed when the condition clears: the next time it
+    happens is a new incident with a new alert. At most one open incident per key."""
+
+    key = models.CharField(max_length=120, help_text="What the incident is about, e.g. "
+                           "'provider:3:low-balance'.")
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # Two workers seeing the same condition at once cannot both open (and alert) it.
+            models.UniqueConstraint(fields=["key"], condition=models.Q(closed_at=None),
+                                    name="incident_one_open_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

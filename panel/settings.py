@@ -6,6 +6,7 @@ Celery broker, a file cache). `.env.example` documents each variable.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -182,6 +183,11 @@ MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail:
                                       env.int("EMAIL_TIMEOUT", default=30))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="panel@localhost")
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=[])
+# A chat tool's incoming webhook (Slack, Mattermost, Discord...) that takes a JSON POST
+# {"text": ...}; each incident is posted once. Empty: e-mail only. Private addresses only
+# with PROVIDER_ALLOW_PRIVATE_URLS.
+STAFF_ALERT_WEBHOOK_URL = env.str("STAFF_ALERT_WEBHOOK_URL", default="")
+STAFF_ALERT_WEBHOOK_TIMEOUT = env.float("STAFF_ALERT_WEBHOOK_TIMEOUT", default=5.0)
 
 # --- Security ---------------------------------------------------------------------------
 # With DEBUG off the site is served over HTTPS only: by gunicorn behind a proxy that ends TLS
@@ -270,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provider.tasks.check_provider_balances",
         "schedule": timedelta(seconds=BALANCE_CHECK_INTERVAL),
     },
+    "check-incidents": {
+        "task": "orders.tasks.check_incidents",
+        "schedule": timedelta(seconds=env.int("INCIDENT_CHECK_INTERVAL", default=60)),
+    },
 }
 
 # --- Panel ------------------------------------------------------------------------------
@@ -304,6 +314,11 @@ STUCK_AFTER_MINUTES = {"queued": 30, "pending": 6 * 60, "in_progress": 48 * 60} 
     "STUCK_AFTER_MINUTES", cast={"value": int}, default={})
 MANUAL_DELIVERY_TYPICAL_HOURS = env.int("MANUAL_DELIVERY_TYPICAL_HOURS", default=24)
 SMS_EXPIRY_WARNING_MINUTES = env.int("SMS_EXPIRY_WARNING_MINUTES", default=3)
+# Staff (not admins) may credit or debit a customer's balance by at most this much at once.
+STAFF_BALANCE_ADJUST_LIMIT = Decimal(env.str("STAFF_BALANCE_ADJUST_LIMIT", default="50"))
+# Minutes an order may stay in review, or placed without progress, before staff are alerted.
+ALERT_REVIEW_AFTER_MINUTES = env.int("ALERT_REVIEW_AFTER_MINUTES", default=30)
+ALERT_STUCK_AFTER_MINUTES = env.int("ALERT_STUCK_AFTER_MINUTES", default=24 * 60)
 
 LOGGING = {
     "version": 1,

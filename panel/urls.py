@@ -1,13 +1,25 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from panel import health
 from panel.api import views as api
+from panel.staff import dashboard
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Pages that name no icon (the admin's) make browsers ask for /favicon.ico."""
+    return redirect(static("img/favicon.svg"))
+
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("staff/dashboard", dashboard.dashboard, name="staff_dashboard"),
     path("api/v2", api.endpoint, name="api_v2"),
     path("api/v2/", api.endpoint),
     path("api", api.docs, name="api"),

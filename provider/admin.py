@@ -9,7 +9,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from panel import audit
+from panel.admin_audit import AuditedAdmin
 from panel.api.snapshot import catalog_changed
+from panel.roles import AdminOnlyChanges
 from provider.client import ProviderError
 from provider.models import (
     Category,
@@ -78,8 +81,9 @@ class ProviderRuleInline(RuleInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     form = ProviderForm
+    audit_secret_fields = frozenset({"api_key"})
     list_display = ["name", "api_url", "enabled", "balance", "balance_checked_at",
                     "last_synced_at", "sync_problem", "balance_problem", "multi_status"]
     readonly_fields = ["balance", "balance_checked_at", "last_balance_error", "last_synced_at",
@@ -121,7 +125,7 @@ class CategoryRuleInline(RuleInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "provider", "position"]
     list_filter = ["provider"]
     search_fields = ["name"]
@@ -167,10 +171,13 @@ class PriceChangeInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     form = ServiceForm
-    list_display = ["id", "display_name", "provider", "upstream_id", "entity_type", "rate",
-                    "sell_price", "margin", "price_override", "enabled", "available", "stock"]
+    # These fit a 1280 px screen (long names cut); upstream id, type, override and stock are
+    # on the service's page.
+    list_display = ["id", "short_name", "provider", "rate", "sell_price", "margin", "enabled",
+                    "available"]
+    list_display_links = ["id", "short_name"]
     list_filter = ["provider", "entity_type", "enabled", "available", "auto_delivery"]
     list_editable = ["enabled"]
     search_fields = ["name", "custom_name", "upstream_id"]
@@ -179,6 +186,13 @@ class ServiceAdmin(admin.ModelAdmin):
                        "sell_price", "available", "synced_at", "stock"]
     inlines = [PriceChangeInline]
     actions = ["set_markup"]
+
+    readonly_fields = [*readonly_fields, "margin"]
+
+    @admin.display(description="name", ordering="name")
+    def short_name(self, service: Service) -> str:
+        name = service.display_name
+        return name if len(name) <= 60 else name[:59] + "…"
 
     @admin.display(description="margin")
     def margin(self, service: Service) -> Decimal:
@@ -196,6 +210,11 @@ class ServiceAdmin(admin.ModelAdmin):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                audit.record(actor=request.user, action="services markup set",
+                             after={"percent": percent, "services": list(
+                                 queryset.values_list("id", flat=True)),
+                                    "allow_below_cost": form.cleaned_data["allow_below_cost"]},
+                             note=f"{moved} prices changed")
                 self.message_user(request, _markup_report(queryset, percent, moved),
                                   messages.SUCCESS)
                 return None
@@ -218,7 +237,7 @@ def _markup_report(services: QuerySet[Service], percent: Decimal, moved: int) ->
 
 
 @admin.register(PricingRule)
-class PricingRuleAdmin(admin.ModelAdmin):
+class PricingRuleAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     list_display = ["scope", "percent", "fixed", "min_price", "rounding", "step", "ending",
                     "allow_below_cost"]
     raw_id_fields = ["service", "category"]
@@ -247,14 +266,14 @@ class PriceChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SmsCountry)
-class SmsCountryAdmin(admin.ModelAdmin):
+class SmsCountryAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "provider", "enabled"]
     list_editable = ["enabled"]
     list_filter = ["provider"]
 
 
 @admin.register(SmsProject)
-class SmsProjectAdmin(admin.ModelAdmin):
+class SmsProjectAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "project_id", "provider", "enabled"]
     list_editable = ["enabled"]
     list_filter = ["provider"]
@@ -262,7 +281,7 @@ class SmsProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(SmsPrice)
-class SmsPriceAdmin(admin.ModelAdmin):
+class SmsPriceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     list_display = ["project", "country", "cost", "sell_price", "available"]
     list_filter = ["country", "available"]
     list_select_related = ["project", "country"]

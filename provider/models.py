@@ -260,6 +260,7 @@ class SmsCountry(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "SMS country"
         verbose_name_plural = "SMS countries"
         constraints = [models.UniqueConstraint(fields=["provider", "code"],
                                                name="smscountry_unique")]
@@ -276,6 +277,7 @@ class SmsProject(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = "SMS project"
         constraints = [models.UniqueConstraint(fields=["provider", "project_id"],
                                                name="smsproject_unique")]
 
@@ -295,6 +297,7 @@ class SmsPrice(models.Model):
     objects = SmsPriceQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "SMS price"
         constraints = [models.UniqueConstraint(fields=["project", "country"],
                                                name="smsprice_unique")]
 

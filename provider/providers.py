@@ -4,12 +4,11 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from panel import mail
+from panel import alerts
 from provider.addresses import UnsafeUrl, check_provider_url
 from provider.client import Balance, ProviderError
 from provider.models import PricingRule, Provider
@@ -86,29 +85,31 @@ def read_balance(provider: Provider) -> Balance:
 
 
 def staff_emails() -> list[str]:
-    configured = list(settings.STAFF_ALERT_EMAILS)
-    return configured or list(get_user_model().objects.filter(
-        is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True))
+    return alerts.staff_emails()
+
+
+def low_balance_key(provider: Provider) -> str:
+    return f"provider:{provider.pk}:low-balance"
 
 
 def check_balance(provider: Provider) -> bool:
-    """Read the balance; alert staff (once per drop) when it is under the threshold.
-    Returns whether an alert was sent."""
+    """Read the balance; alert staff once per drop under the threshold (an incident, closed
+    when the balance is back). Returns whether an alert was sent."""
     balance = read_balance(provider)
     threshold = provider.balance_alert_below
     if threshold is None or balance.amount >= threshold:
+        alerts.close_incident(low_balance_key(provider))
         Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=None)
         return False
-    if provider.balance_alerted_at is not None:
-        return False
-    mail.send(
-        f"[panel] {provider.name} balance is low: {balance.amount} {balance.currency}",
+    opened = alerts.open_incident(
+        low_balance_key(provider),
+        f"{provider.name} balance is low: {balance.amount} {balance.currency}",
         (f"The balance of provider {provider.name} is {balance.amount} "
          f"{balance.currency}, below the alert threshold of {threshold}.\n"
-         "Orders will wait for provider funds once it runs out: top it up."),
-        staff_emails() or ["root@localhost"])
-    Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=timezone.now())
-    return True
+         "Orders will wait for provider funds once it runs out: top it up."))
+    if opened:
+        Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=timezone.now())
+    return opened is not None
 
 
 def check_all_balances() -> dict[str, int]:
@@ -123,11 +124,26 @@ def check_all_balances() -> dict[str, int]:
             counts["failed"] += 1
             log.warning("balance of %s unreadable: %s", provider.name, exc,
                         exc_info=not isinstance(exc, ProviderError))
+            reason = f"{type(exc).__name__}: {exc}"
             Provider.objects.filter(pk=provider.pk).update(
-                last_balance_error=f"{timezone.now():%Y-%m-%d %H:%M} "
-                                   f"{type(exc).__name__}: {exc}"[:2000])
+                last_balance_error=f"{timezone.now():%Y-%m-%d %H:%M} {reason}"[:2000])
+            _balance_check_failed(provider, reason)
         else:
             counts["checked"] += 1
             Provider.objects.filter(pk=provider.pk).exclude(last_balance_error="").update(
                 last_balance_error="")
+            alerts.close_incident(balance_check_key(provider))
     return counts
+
+
+def balance_check_key(provider: Provider) -> str:
+    return f"provider:{provider.pk}:balance-check"
+
+
+def _balance_check_failed(provider: Provider, reason: str) -> None:
+    # An alert that cannot be raised must not stop the other providers' checks.
+    try:
+        alerts.open_incident(balance_check_key(provider),
+                             f"The balance check of {provider.name} failed", reason[:2000])
+    except Exception:
+        log.exception("could not open the balance-check incident of %s", provider.name)

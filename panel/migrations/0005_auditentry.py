@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('panel', '0004_c_email_case_and_submitted_forms'),
+        ('panel', '0004_email_case_and_submitted_forms'),
     ]
 
     operations = [

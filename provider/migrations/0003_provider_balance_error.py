@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provider', '0002_d_below_cost_overrides'),
+        ('provider', '0002_below_cost_overrides'),
     ]
 
     operations = [

@@ -63,3 +63,21 @@ def test_adjustment_records_who_and_why(alice):
                   actor=admin)
     assert (entry.created_by, entry.reason, entry.amount) == (admin, "goodwill reversal", D(-1))
     assert_balance_is_sum_of_entries(alice)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_debiting_at_once_never_take_a_balance_below_zero(make_customer):
+    """Two staff members debit 60 from a balance of 100 at the same moment: one adjustment
+    is written, the other is refused, the balance is 40 (a conditional update, not a read
+    then a write)."""
+    from orders.ledger import adjust_balance
+    from tests.orders.test_concurrency import run_together
+
+    customer = make_customer("carol@example.com", balance="100")
+    staff = [make_customer(f"staff{n}@example.com", balance="0") for n in (1, 2)]
+    outcomes = run_together(*(
+        lambda actor=actor: adjust_balance(customer, D("-60"), reason="chargeback",
+                                           actor=actor) for actor in staff))
+    assert sorted(type(o.error).__name__ for o in outcomes) == ["InsufficientFunds", "NoneType"]
+    assert Wallet.objects.get(user=customer).balance == D("40")
+    assert LedgerEntry.objects.filter(kind=EntryKind.ADJUSTMENT).count() == 1

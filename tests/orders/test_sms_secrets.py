@@ -15,7 +15,7 @@ from orders.sms_tracking import poll_numbers
 from panel import crypto
 from provider.models import SmsProject
 
-MIGRATION = importlib.import_module("orders.migrations.0003_b_sms_secrets_and_staff_flags")
+MIGRATION = importlib.import_module("orders.migrations.0003_sms_secrets_and_staff_flags")
 
 
 def raw_columns(order: Order) -> tuple[str, str]:

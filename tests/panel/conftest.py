@@ -9,6 +9,7 @@ import pytest
 from orders.models import Kind, Order, Refill
 from orders.states import State
 from provider.models import Category, Provider, Service, SmsCountry, SmsProject
+from tests.panel.people import clerk, make_member, owner  # noqa: F401 - staff fixtures
 
 LINK = "https://instagram.com/p/alice-private-post"
 ACCOUNT = "alice.private@gmail.com:Secr3tPass"

@@ -1,0 +1,196 @@
+"""The owner's figures, read from orders, the ledger and providers (selectors: no writes).
+
+Every sum is done by the database, one grouped query per table of the dashboard, so the
+number of queries does not grow with the number of orders. Money per order:
+revenue = what the customer paid less what was refunded (`charge - refunded`),
+cost = what the provider charged (`upstream_charge`; none yet counts as nothing),
+profit = revenue - cost. Orders count in the period they were created in.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from orders.models import EntryKind, LedgerEntry, Order
+from orders.states import State
+from provider.models import Provider
+
+ZERO = Decimal(0)
+_DEC = DecimalField(max_digits=24, decimal_places=6)
+REVENUE = Coalesce(Sum(F("charge") - F("refunded"), output_field=_DEC), Value(ZERO),
+                   output_field=_DEC)
+COST = Coalesce(Sum("upstream_charge", output_field=_DEC), Value(ZERO), output_field=_DEC)
+DONE = [State.COMPLETED, State.PARTIAL]
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both days included, in the panel's time zone."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def last_days(cls, days: int, today: date | None = None) -> "Period":
+        today = today or timezone.localdate()
+        return cls(today - timedelta(days=days - 1), today)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        return (datetime.combine(self.start, time.min, zone),
+                datetime.combine(self.end + timedelta(days=1), time.min, zone))
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass(frozen=True)
+class Money:
+    label: str
+    revenue: Decimal
+    cost: Decimal
+    orders: int
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.cost
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    service_id: int
+    name: str
+    revenue: Decimal
+    cost: Decimal
+    orders: int
+    refunded_orders: int
+    avg_completion: timedelta | None
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.cost
+
+    @property
+    def refund_rate(self) -> Decimal:
+        """Share of the service's orders that got money back (any refund), 0 to 1."""
+        return Decimal(self.refunded_orders) / self.orders if self.orders else ZERO
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    value: int | Decimal
+    count: int = 0
+
+
+def orders_in(period: Period) -> QuerySet[Order]:
+    start, end = period.bounds()
+    return Order.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+def money_by_day(period: Period) -> list[Money]:
+    """One row per day of the period, days without orders included (as zeros)."""
+    rows = {row["day"]: row for row in orders_in(period).annotate(
+        day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day").annotate(revenue=REVENUE, cost=COST, n=Count("id")).order_by("day")}
+    return [Money(day.isoformat(), rows[day]["revenue"], rows[day]["cost"], rows[day]["n"])
+            if day in rows else Money(day.isoformat(), ZERO, ZERO, 0) for day in period.days()]
+
+
+def money_by_provider(period: Period) -> list[Money]:
+    return [Money(row["provider__name"], row["revenue"], row["cost"], row["n"])
+            for row in orders_in(period).values("provider__name")
+            .annotate(revenue=REVENUE, cost=COST, n=Count("id")).order_by("provider__name")]
+
+
+def orders_by_state(period: Period) -> list[Tally]:
+    """Every state, in the order of the order's life, with how many orders are in it."""
+    counts = dict(orders_in(period).values_list("state").annotate(n=Count("id"))
+                  .values_list("state", "n"))
+    return [Tally(state.label, counts.get(state.value, 0)) for state in State]
+
+
+def services(period: Period, limit: int = 15) -> list[ServiceFigures]:
+    """The services that made the most profit in the period, with their refund rate and the
+    average time from placed to finished of their completed orders."""
+    took = ExpressionWrapper(F("finished_at") - F("placed_at"), output_field=DurationField())
+    rows = (orders_in(period).exclude(service=None)
+            .values("service_id", "service__name", "service__custom_name")
+            .annotate(revenue=REVENUE, cost=COST, n=Count("id"),
+                      refunded_n=Count("id", filter=Q(refunded__gt=0)),
+                      avg_completion=Avg(took, filter=Q(state__in=DONE, placed_at__isnull=False,
+                                                        finished_at__isnull=False)))
+            .annotate(profit=F("revenue") - F("cost")).order_by("-profit", "service_id")[:limit])
+    return [ServiceFigures(row["service_id"], row["service__custom_name"] or row["service__name"],
+                           row["revenue"], row["cost"], row["n"], row["refunded_n"],
+                           row["avg_completion"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class Balance:
+    name: str
+    balance: Decimal | None
+    threshold: Decimal | None
+    currency: str
+    checked_at: datetime | None
+
+    @property
+    def low(self) -> bool:
+        return (self.balance is not None and self.threshold is not None
+                and self.balance < self.threshold)
+
+
+def provider_balances() -> list[Balance]:
+    return [Balance(p.name, p.balance, p.balance_alert_below, p.currency, p.balance_checked_at)
+            for p in Provider.objects.filter(enabled=True).only(
+                "name", "balance", "balance_alert_below", "currency", "balance_checked_at")]
+
+
+def top_ups_by_method(period: Period) -> list[Tally]:
+    """Customers' top-ups in the period, summed per payment method: the entry's `method`
+    when the ledger has one (payments add it), else its reason ("Top-up via ...")."""
+    field = "method" if any(f.name == "method" for f in LedgerEntry._meta.fields) else "reason"
+    start, end = period.bounds()
+    rows = (LedgerEntry.objects.filter(kind=EntryKind.TOP_UP, created_at__gte=start,
+                                       created_at__lt=end)
+            .values(field).annotate(total=Sum("amount"), n=Count("id")).order_by("-total"))
+    return [Tally(row[field] or "-", row["total"], row["n"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    by_day: list[Money]
+    by_provider: list[Money]
+    states: list[Tally]
+    services: list[ServiceFigures]
+    balances: list[Balance]
+    top_ups: list[Tally]
+
+    @property
+    def total(self) -> Money:
+        return Money("total", sum((d.revenue for d in self.by_day), ZERO),
+                     sum((d.cost for d in self.by_day), ZERO),
+                     sum(d.orders for d in self.by_day))
+
+
+def report(period: Period) -> Report:
+    """Everything the dashboard shows, in a fixed number of queries."""
+    return Report(period, money_by_day(period), money_by_provider(period),
+                  orders_by_state(period), services(period), provider_balances(),
+                  top_ups_by_method(period))
