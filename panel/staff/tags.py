@@ -1,12 +1,14 @@
 """Template helpers for the staff workspace: `{% queue_counts as counts %}` (the queue's
 counts, for the navigation and the admin home; read only for staff, and only when a template
-asks) and `|age` (how long ago, in one short unit)."""
+asks), `|sees_dashboard` (whether a user may open the owner's dashboard) and `|age` (how long
+ago, in one short unit)."""
 
 from datetime import datetime
 
 from django import template
 from django.utils import timezone
 
+from panel import roles
 from panel.staff.access import can_work_queue
 from panel.staff.sections import SECTIONS, counts
 
@@ -25,6 +27,11 @@ def queue_counts(context: template.Context) -> dict[str, object] | None:
     numbers = counts()
     return {"total": numbers["total"],
             "sections": [(s.key, s.title, numbers[s.key]) for s in SECTIONS]}
+
+
+@register.filter
+def sees_dashboard(user: object) -> bool:
+    return roles.is_admin(user)
 
 
 @register.filter

@@ -41,6 +41,15 @@ def test_admins_and_superusers_see_it(client, owner, admin_user):
         assert b"<script>" not in response.content and b"style=" not in response.content
 
 
+def test_only_admins_get_the_dashboard_link_in_the_navigation(client, alice, clerk, owner):
+    link = f'href="{URL}"'.encode()
+    for user, shown in ((alice, False), (clerk, False), (owner, True)):
+        client.force_login(user)
+        assert (link in client.get("/catalog/").content) is shown, user
+        if user.is_staff:
+            assert (link in client.get("/admin/").content) is shown, user
+
+
 def place(user, provider, service, charge: str, *, state=State.COMPLETED, cost=None,
           refund=None, days_ago=0, took=None) -> Order:
     """An order paid from the customer's wallet (a charge entry), refunded through the ledger
