@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "panel",
     "provider",
     "orders",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,24 @@ BRANDING_CACHE_SECONDS = env.int("BRANDING_CACHE_SECONDS", default=300)
 ORDER_SEND_TIMEOUT = env.int("ORDER_SEND_TIMEOUT", default=300)
 # Seconds before an order held for provider funds is offered to the upstream again.
 PROVIDER_FUNDS_RETRY = env.int("PROVIDER_FUNDS_RETRY", default=600)
+
+# --- Payments (docs/payments.md) ------------------------------------------------------------
+# A processor is offered to customers as soon as its keys are set; an admin can turn it off and
+# set its limits under Payments > Payment methods.
+NOWPAYMENTS_API_KEY = env.str("NOWPAYMENTS_API_KEY", default="")
+NOWPAYMENTS_IPN_SECRET = env.str("NOWPAYMENTS_IPN_SECRET", default="")
+NOWPAYMENTS_API_URL = env.str("NOWPAYMENTS_API_URL", default="https://api.nowpayments.io/v1")
+CRYPTOMUS_MERCHANT_ID = env.str("CRYPTOMUS_MERCHANT_ID", default="")
+CRYPTOMUS_PAYMENT_KEY = env.str("CRYPTOMUS_PAYMENT_KEY", default="")
+CRYPTOMUS_API_URL = env.str("CRYPTOMUS_API_URL", default="https://api.cryptomus.com/v1")
+# Heleket speaks Cryptomus's protocol.
+HELEKET_MERCHANT_ID = env.str("HELEKET_MERCHANT_ID", default="")
+HELEKET_PAYMENT_KEY = env.str("HELEKET_PAYMENT_KEY", default="")
+HELEKET_API_URL = env.str("HELEKET_API_URL", default="https://api.heleket.com/v1")
+# Seconds per call to a payment processor.
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=15.0)
+# The built-in test gateway (fake money, for `make run`, demos and tests): on with DEBUG.
+TEST_GATEWAY_ENABLED = env.bool("TEST_GATEWAY_ENABLED", default=DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ import tempfile
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 # The sandbox and the tests' small servers listen on 127.0.0.1.
 os.environ.setdefault("PROVIDER_ALLOW_PRIVATE_URLS", "True")
+# The built-in test gateway (fake money) is how the tests pay, as in `make run`.
+os.environ.setdefault("TEST_GATEWAY_ENABLED", "True")
 # With DEBUG off (as in production) the panel refuses to start without a key of its own.
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-never-used-in-production")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=")
