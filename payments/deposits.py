@@ -190,8 +190,8 @@ def apply_status(deposit_id: int, status: PaymentStatus) -> bool:
     elif status.state == DepositState.PARTIALLY_PAID:
         part = min(status.received or Decimal(0), deposit.amount).quantize(CENT, ROUND_DOWN)
         if part > 0:
-            credited = credit_deposit(deposit, part,
-                                      f"Top-up (partial: {part} of {deposit.amount})")
+            asked = deposit.amount.quantize(CENT)
+            credited = credit_deposit(deposit, part, f"Top-up (partial: {part} of {asked})")
         else:
             deposit.needs_staff = True
             deposit.staff_note = f"{deposit.staff_note}\nPartly paid, amount unknown.".strip()
