@@ -161,3 +161,10 @@ def test_the_test_gateway_is_off_unless_enabled(settings, alice_client, testpay)
     settings.TEST_GATEWAY_ENABLED = False
     assert alice_client.get(gateway_page(deposit)).status_code == 404
     assert b"Test gateway" not in alice_client.get("/wallet/add-funds/").content
+
+
+def test_the_add_funds_form_may_go_on_to_a_processors_https_page(alice_client, testpay):
+    """Browsers apply form-action to the redirect after the form; elsewhere it stays 'self'."""
+    policy = alice_client.get("/wallet/add-funds/")["Content-Security-Policy"]
+    assert "form-action 'self' https:" in policy and "script-src 'self'" in policy
+    assert "form-action 'self';" in alice_client.get("/wallet/")["Content-Security-Policy"] + ";"
