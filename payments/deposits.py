@@ -12,6 +12,7 @@ import enum
 import logging
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -42,10 +43,17 @@ from payments.models import (
 log = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
+# Deposits one customer may start per hour: each processor deposit is an invoice at the
+# processor, so a script must not be able to open thousands.
+DEPOSITS_PER_HOUR = 10
 
 
 class AmountError(ValueError):
     """The amount asked for is not acceptable for the method; the message says why."""
+
+
+class TooManyDeposits(Exception):
+    """The customer started DEPOSITS_PER_HOUR deposits in the last hour."""
 
 
 class CallbackOutcome(enum.Enum):
@@ -96,6 +104,10 @@ def start_deposit(*, user: User, method: PaymentMethod, amount: Decimal,
                   absolute: Callable[[str], str]) -> Deposit:
     """Create the deposit and, for a processor, its payment (GatewayError if that fails: the
     deposit is then marked failed). `absolute` makes a path a full URL for the processor."""
+    recent = Deposit.objects.filter(user=user,
+                                    created_at__gte=timezone.now() - timedelta(hours=1))
+    if recent.count() >= DEPOSITS_PER_HOUR:
+        raise TooManyDeposits(user.pk)
     deposit = Deposit.objects.create(user=user, method=method, amount=amount,
                                      currency=settings.PANEL_CURRENCY,
                                      reference=new_reference())

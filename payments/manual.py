@@ -9,6 +9,7 @@ entry in the same transaction.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from panel.audit import record
@@ -19,6 +20,12 @@ from payments.models import Deposit, DepositState
 
 class DepositDecided(Exception):
     """The deposit is not waiting for a decision (decided already, or never submitted)."""
+
+
+def pending_manual_deposits() -> QuerySet[Deposit]:
+    """Manual deposits waiting for a staff decision, oldest first (for the staff queue)."""
+    return (Deposit.objects.filter(state=DepositState.SUBMITTED)
+            .select_related("user", "method").order_by("created_at", "id"))
 
 
 def submit_deposit(deposit_id: int, *, user: User, note: str = "") -> bool:

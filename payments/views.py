@@ -15,8 +15,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from payments.deposits import CallbackOutcome, handle_callback
-from payments.manual import DepositDecided, approve_deposit, reject_deposit
-from payments.models import Deposit, DepositState
+from payments.manual import (
+    DepositDecided,
+    approve_deposit,
+    pending_manual_deposits,
+    reject_deposit,
+)
+from payments.models import Deposit
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +56,7 @@ def staff_deposits(request: HttpRequest) -> HttpResponse:
             except (DepositDecided, Deposit.DoesNotExist):
                 messages.info(request, "That deposit was already decided.")
         return redirect("staff_deposits")
-    pending = (Deposit.objects.filter(state=DepositState.SUBMITTED)
-               .select_related("user", "method").order_by("created_at"))
+    pending = pending_manual_deposits()
     flagged = (Deposit.objects.filter(needs_staff=True)
                .select_related("user", "method").order_by("-updated_at")[:50])
     return render(request, "payments/staff_deposits.html",

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from orders.models import LedgerEntry
 from panel.storefront.rendering import customer_required, page
-from payments.deposits import AmountError, offered_methods, parse_amount, start_deposit
+from payments.deposits import (
+    AmountError,
+    TooManyDeposits,
+    offered_methods,
+    parse_amount,
+    start_deposit,
+)
 from payments.gateways import GatewayError
 from payments.manual import submit_deposit
 from payments.models import BonusTier, Deposit
@@ -65,6 +71,10 @@ def _add_funds(request: HttpRequest) -> HttpResponse:
         except AmountError as exc:
             context["error"] = str(exc)
             return page(request, "storefront/add_funds.html", context, status=400)
+        except TooManyDeposits:
+            context["error"] = ("You started many payments in the last hour. Finish one of "
+                                "them from your wallet, or try again later.")
+            return page(request, "storefront/add_funds.html", context, status=429)
         except GatewayError:
             context["error"] = (f"{method.name} could not be reached just now. Try again in a "
                                 "minute, or choose another method.")

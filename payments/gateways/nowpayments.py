@@ -30,14 +30,23 @@ STATES = {"waiting": DepositState.WAITING, "confirming": DepositState.CONFIRMING
           "expired": DepositState.EXPIRED}
 
 
-def sorted_json(data: Any) -> str:
+def sorted_json(data: Any, *, ascii_only: bool = False) -> str:
     """The body as NOWPayments signs it: keys sorted at every level, no spaces, like
-    JavaScript's JSON.stringify (slashes and non-ASCII characters as they are)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    JavaScript's JSON.stringify (non-ASCII characters as they are); `ascii_only` writes them
+    as \\u escapes, as their Python example does."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=ascii_only)
 
 
-def signature(data: Any, secret: str) -> str:
-    return hmac.new(secret.encode(), sorted_json(data).encode(), hashlib.sha512).hexdigest()
+def signature(data: Any, secret: str, *, ascii_only: bool = False) -> str:
+    text = sorted_json(data, ascii_only=ascii_only)
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha512).hexdigest()
+
+
+def signed_by(data: Any, given: str, secret: str) -> bool:
+    """Either spelling of non-ASCII text verifies (both are keyed with the secret; for ASCII
+    bodies they are the same)."""
+    return any(hmac.compare_digest(given.encode(), signature(data, secret, ascii_only=a).encode())
+               for a in (False, True))
 
 
 class NowPayments:
@@ -66,8 +75,7 @@ class NowPayments:
         except ValueError as exc:
             raise InvalidCallback("not JSON") from exc
         given = headers.get(SIGNATURE_HEADER, "")
-        if not isinstance(data, dict) or not hmac.compare_digest(
-                given.encode(), signature(data, self._secret).encode()):
+        if not isinstance(data, dict) or not signed_by(data, given, self._secret):
             raise InvalidCallback("bad signature")
         if not data.get("payment_id") or not data.get("order_id"):
             raise InvalidCallback("no payment_id or order_id")

@@ -170,3 +170,16 @@ def test_the_signature_is_over_sorted_keys_at_every_level():
     from payments.gateways.nowpayments import sorted_json
 
     assert sorted_json({"b": 1, "a": {"d": "x/y", "c": 2.5}}) == '{"a":{"c":2.5,"d":"x/y"},"b":1}'
+
+
+def test_non_ascii_text_verifies_in_either_spelling(client, deposit):
+    """NOWPayments' JavaScript example writes "ü" as is, its Python example as \\u00fc."""
+    from payments.gateways.nowpayments import NowPayments
+
+    gateway = NowPayments(api_url=API, api_key=KEY, ipn_secret=SECRET, timeout=1)
+    payload = {**status(deposit), "order_description": "Top-up für Jürgen"}
+    for ascii_only in (False, True):
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=ascii_only)
+        sig = hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).hexdigest()
+        notice = gateway.verify_callback(json.dumps(payload).encode(), {"x-nowpayments-sig": sig})
+        assert notice.reference == deposit.reference

@@ -168,3 +168,13 @@ def test_the_add_funds_form_may_go_on_to_a_processors_https_page(alice_client, t
     policy = alice_client.get("/wallet/add-funds/")["Content-Security-Policy"]
     assert "form-action 'self' https:" in policy and "script-src 'self'" in policy
     assert "form-action 'self';" in alice_client.get("/wallet/")["Content-Security-Policy"] + ";"
+
+
+def test_a_customer_cannot_open_endless_invoices(alice_client, testpay):
+    from payments.deposits import DEPOSITS_PER_HOUR
+
+    for _ in range(DEPOSITS_PER_HOUR):
+        start(alice_client, testpay)
+    response = alice_client.post("/wallet/add-funds/", {"method": testpay.pk, "amount": "5"})
+    assert response.status_code == 429 and b"many payments" in response.content
+    assert Deposit.objects.count() == DEPOSITS_PER_HOUR
