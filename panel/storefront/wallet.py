@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orders.models import LedgerEntry
@@ -87,6 +88,7 @@ def deposit_url(deposit: Deposit) -> str:
     return reverse("deposit", args=[deposit.pk])
 
 
+@never_cache  # polled for its state: never answered from a cache
 @customer_required
 def deposit_detail(request: HttpRequest, deposit_id: int) -> HttpResponse:
     deposit = get_object_or_404(Deposit.objects.select_related("method"), pk=deposit_id,

@@ -75,6 +75,7 @@ def test_an_open_deposit_page_polls_itself(alice_client, testpay):
     assert 'hx-trigger="every 3s"' in page and "Waiting for payment" in page
     partial = alice_client.get(f"/wallet/deposits/{deposit.pk}/", headers={"HX-Request": "true"})
     assert b"<html" not in partial.content and b"deposit-live" in partial.content
+    assert "no-store" in partial["Cache-Control"]  # a poll never answered from a cache
 
 
 def test_someone_elses_deposit_is_a_404(bob, alice_client, testpay, client):
