@@ -134,6 +134,12 @@ class Deposit(models.Model):
         return self.state in FINAL_STATES
 
     @property
+    def is_live(self) -> bool:
+        """Its page should ask again for its state: it is open and something other than the
+        customer may change it (never a manual deposit waiting for the customer's own form)."""
+        return not self.is_final and self.state != DepositState.CREATED
+
+    @property
     def tone(self) -> str:
         """The badge colour pages show the state in."""
         return TONES.get(self.state, "wait")

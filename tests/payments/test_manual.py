@@ -35,11 +35,12 @@ def test_the_customer_sees_instructions_and_a_reference_then_submits(alice_clien
     deposit = request_deposit(alice_client, bank)
     page = alice_client.get(f"/wallet/deposits/{deposit.pk}/").content.decode()
     assert "IBAN DE00 1234 5678 9000" in page and deposit.reference in page
+    assert "hx-trigger" not in page  # polling would wipe the note being typed
     alice_client.post(f"/wallet/deposits/{deposit.pk}/paid/", {"note": "from A. Smith"})
     deposit.refresh_from_db()
     assert deposit.state == "submitted" and deposit.customer_note == "from A. Smith"
-    assert "Our team checks the payment" in alice_client.get(
-        f"/wallet/deposits/{deposit.pk}/").content.decode()
+    page = alice_client.get(f"/wallet/deposits/{deposit.pk}/").content.decode()
+    assert "Our team checks the payment" in page and 'hx-trigger="every 3s"' in page
 
 
 def test_each_request_has_its_own_reference(alice_client, bank):
