@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import Wallet
+from payments.manual import approve_deposit
 from payments.models import BonusTier, Deposit, PaymentMethod
 from payments.testgateway.gateway import load, store
 from payments.testgateway.views import notify
@@ -64,3 +65,27 @@ def test_the_deposit_page_updates_itself_when_the_payment_arrives(shop, alice):
     expect(page.get_by_test_id("balance-now")).to_have_text("$140.00")
     assert same_document(page)
     assert page.locator("#deposit-live[hx-trigger]").count() == 0  # final: polling stopped
+
+
+def test_a_manual_transfer_approved_by_staff_appears_on_its_own(shop, alice, admin_user):
+    PaymentMethod.objects.create(kind="manual", name="Bank transfer (SEPA)", min_amount=D(20),
+                                 instructions="IBAN DE00 1234 5678 9000\nBIC EXAMPLEXX")
+    page = shop
+    sign_in(page, alice.email)
+    page.goto("/wallet/add-funds/")
+    page.get_by_label("Bank transfer (SEPA)").check()
+    page.get_by_label("Amount").fill("60")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", name="How to pay")).to_be_visible()
+    deposit = Deposit.objects.get(user=alice)
+    expect(page.get_by_test_id("reference")).to_have_text(deposit.reference)
+    page.get_by_label("Note for our team").fill("from A. Example, Sparkasse")
+    shoot(page, "deposit-manual")
+    page.get_by_role("button", name="I have paid").click()
+    expect(page.get_by_test_id("status")).to_have_text("Submitted, awaiting staff")
+    mark_page(page)
+
+    approve_deposit(deposit.pk, actor=admin_user, note="on the statement")
+    expect(page.get_by_test_id("status")).to_have_text("Approved", timeout=15_000)
+    expect(page.get_by_test_id("balance-now")).to_have_text("$160.00")
+    assert same_document(page)
