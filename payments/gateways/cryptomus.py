@@ -53,7 +53,9 @@ class Cryptomus:
         self._merchant, self._key = merchant, key
 
     def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-        body = json.dumps(payload).encode()
+        # Written as their PHP examples write it, so the signature holds whether the processor
+        # checks the bytes received or its own json_encode of them.
+        body = php_json(payload)
         data = call("POST", f"{self.api_url}{path}", body=body, timeout=self.timeout,
                     headers={"merchant": self._merchant, "sign": sign(body, self._key)})
         result = data.get("result")

@@ -74,6 +74,7 @@ def deposit(alice_client, processor):
     row = Deposit.objects.get()
     assert response["Location"] == "https://pay.example/pay/62f88b36"
     assert sent.headers["merchant"] == MERCHANT and sent.headers["sign"] == md5_sign(sent.body)
+    assert b'"url_callback":"http:\\/\\/testserver' in sent.body  # as PHP's json_encode
     body = json.loads(sent.body)
     assert body["amount"] == "10.00" and body["currency"] == "USD"
     assert body["order_id"] == row.reference

@@ -56,3 +56,12 @@ def test_the_wallet_page_does_not_grow_with_deposits(alice, alice_client, testpa
     add(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         alice_client.get("/wallet/")
+
+
+def test_the_deploy_check_warns_of_a_test_gateway_left_on(settings):
+    from payments.checks import check_test_gateway
+
+    settings.DEBUG, settings.TEST_GATEWAY_ENABLED = False, True
+    assert [m.id for m in check_test_gateway()] == ["payments.W001"]
+    settings.TEST_GATEWAY_ENABLED = False
+    assert check_test_gateway() == []
