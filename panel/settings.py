@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "provider.tasks.check_provider_balances",
         "schedule": timedelta(seconds=BALANCE_CHECK_INTERVAL),
     },
+    # Open deposits are asked about, in case a processor's callback was lost.
+    "refresh-deposits": {
+        "task": "payments.tasks.refresh_deposits",
+        "schedule": timedelta(seconds=env.int("DEPOSIT_REFRESH_INTERVAL", default=120)),
+    },
 }
 
 # --- Panel ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from panel.models import User
 from payments.gateways import (
     GatewayError,
     InvalidCallback,
+    Notice,
     PaymentStatus,
     configured_gateways,
     gateway_for,
@@ -43,6 +44,7 @@ from payments.models import (
 log = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
+OPEN_STATES = (DepositState.WAITING, DepositState.CONFIRMING)
 # Deposits one customer may start per hour: each processor deposit is an invoice at the
 # processor, so a script must not be able to open thousands.
 DEPOSITS_PER_HOUR = 10
@@ -169,6 +171,33 @@ def handle_callback(kind: str, body: bytes, headers: Mapping[str, str]) -> Callb
     return CallbackOutcome.APPLIED
 
 
+def refresh_open_deposits(*, within: timedelta = timedelta(days=2)) -> dict[str, int]:
+    """Ask the processors about deposits still open (started within `within`), so a lost
+    callback delays a credit by one sweep, not forever. Counts what happened."""
+    counts = {"asked": 0, "credited": 0, "unavailable": 0}
+    gateways = configured_gateways()
+    open_ = (Deposit.objects.filter(state__in=OPEN_STATES, method__kind__in=list(gateways),
+                                    created_at__gte=timezone.now() - within)
+             .exclude(payment_id="").select_related("method").order_by("id"))
+    for deposit in open_.iterator():
+        gateway = gateways[deposit.method.kind]
+        payment_id = deposit.processor_payment_id or (
+            deposit.payment_id if gateway.status_by_invoice else "")
+        if not payment_id:
+            continue
+        counts["asked"] += 1
+        try:
+            status = gateway.fetch_status(Notice(payment_id=payment_id,
+                                                 reference=deposit.reference))
+        except GatewayError as exc:
+            log.warning("%s status of %s unavailable: %s", deposit.method.kind,
+                        deposit.reference, exc)
+            counts["unavailable"] += 1
+            continue
+        counts["credited"] += apply_status(deposit.pk, status)
+    return counts
+
+
 @transaction.atomic
 def apply_status(deposit_id: int, status: PaymentStatus) -> bool:
     """Move the deposit to what the processor reports, forward only; credit on a final paid
@@ -177,6 +206,9 @@ def apply_status(deposit_id: int, status: PaymentStatus) -> bool:
                .get(pk=deposit_id))
     if not _matches(deposit, status):
         return False
+    if status.payment_id and status.payment_id != deposit.processor_payment_id:
+        Deposit.objects.filter(pk=deposit.pk).update(processor_payment_id=status.payment_id[:100])
+        deposit.processor_payment_id = status.payment_id[:100]
     if deposit.is_final:
         if status.state != deposit.state and status.state in FINAL_STATES:
             _flag(deposit, f"after {deposit.state}, the processor now says "

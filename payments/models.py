@@ -101,7 +101,11 @@ class Deposit(models.Model):
                                  "customer writes on a manual transfer.")
     state = models.CharField(max_length=20, choices=DepositState, default=DepositState.CREATED,
                              db_index=True)
-    payment_id = models.CharField(max_length=100, blank=True, help_text="The processor's id.")
+    payment_id = models.CharField(max_length=100, blank=True,
+                                  help_text="The processor's id of the invoice it made.")
+    processor_payment_id = models.CharField(
+        max_length=100, blank=True, help_text="The processor's id of the payment, when it has "
+        "one apart from the invoice (NOWPayments), learned from its first verified status.")
     checkout_url = models.URLField(max_length=2000, blank=True)
     processor_status = models.CharField(max_length=40, blank=True,
                                         help_text="The processor's last word, as sent.")

@@ -58,6 +58,9 @@ class PaymentStatus:
 
 class Gateway(Protocol):
     code: str
+    # Whether `fetch_status` works with the invoice's own id (before any callback named the
+    # payment): then open deposits can be asked about without waiting for a callback.
+    status_by_invoice: bool
 
     def create_payment(self, *, reference: str, amount: Decimal, currency: str,
                        callback_url: str, return_url: str) -> Checkout: ...

@@ -47,6 +47,7 @@ def php_json(data: Any) -> bytes:
 
 
 class Cryptomus:
+    status_by_invoice = True  # /payment/info takes the invoice's uuid
     def __init__(self, *, code: str, api_url: str, merchant: str, key: str,
                  timeout: float) -> None:
         self.code, self.api_url, self.timeout = code, api_url.rstrip("/"), timeout

@@ -51,6 +51,7 @@ def signed_by(data: Any, given: str, secret: str) -> bool:
 
 class NowPayments:
     code = "nowpayments"
+    status_by_invoice = False  # GET /payment/{id} takes the payment's id, not the invoice's
 
     def __init__(self, *, api_url: str, api_key: str, ipn_secret: str, timeout: float) -> None:
         self.api_url, self.timeout = api_url.rstrip("/"), timeout

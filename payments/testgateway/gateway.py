@@ -58,6 +58,7 @@ def store(payment_id: str, state: dict[str, Any]) -> None:
 
 class TestGateway:
     code = "testpay"
+    status_by_invoice = True
 
     def create_payment(self, *, reference: str, amount: Decimal, currency: str,
                        callback_url: str, return_url: str) -> Checkout:

@@ -151,3 +151,18 @@ def test_an_error_state_from_the_api_moves_nothing(alice, client, deposit):
         mock.post(f"{api}/payment/info", json={"state": 1, "message": "Payment not found"})
         assert send(client, kind, webhook(deposit)).status_code == 503
     assert balance(alice) == D("100.00")
+
+
+def test_a_lost_webhook_is_made_up_by_the_sweep(alice, deposit):
+    from payments.deposits import refresh_open_deposits
+
+    api = PROCESSORS[deposit.method.kind]
+    with responses.RequestsMock() as mock:
+        mock.post(f"{api}/payment/info", json=info(deposit, "check"))
+        mock.post(f"{api}/payment/info", json=info(deposit, "paid"))
+        assert refresh_open_deposits()["credited"] == 0
+        assert refresh_open_deposits() == {"asked": 1, "credited": 1, "unavailable": 0}
+        assert json.loads(mock.calls[0].request.body) == {"uuid": deposit.payment_id}
+    assert balance(alice) == D("110.00")
+    with responses.RequestsMock():  # paid: never asked again
+        assert refresh_open_deposits()["asked"] == 0

@@ -183,3 +183,17 @@ def test_non_ascii_text_verifies_in_either_spelling(client, deposit):
         sig = hmac.new(SECRET.encode(), text.encode(), hashlib.sha512).hexdigest()
         notice = gateway.verify_callback(json.dumps(payload).encode(), {"x-nowpayments-sig": sig})
         assert notice.reference == deposit.reference
+
+
+@responses.activate
+def test_the_sweep_asks_nowpayments_once_it_knows_the_payment(alice, client, deposit):
+    """NOWPayments' status takes the payment's id, which only a callback tells: before one, the
+    sweep asks nothing; after the first (a `waiting` IPN), a lost `finished` IPN is made up."""
+    from payments.deposits import refresh_open_deposits
+
+    assert refresh_open_deposits()["asked"] == 0 and not responses.calls
+    responses.get(f"{API}/payment/5077125051", json=status(deposit, "waiting"))
+    send_ipn(client, status(deposit, "waiting"))
+    responses.replace(responses.GET, f"{API}/payment/5077125051", json=status(deposit))
+    assert refresh_open_deposits() == {"asked": 1, "credited": 1, "unavailable": 0}
+    assert balance(alice) == D("110.00")
