@@ -149,6 +149,7 @@ class EntryKind(models.TextChoices):
     CHARGE = "charge", "Charge"
     REFUND = "refund", "Refund"
     ADJUSTMENT = "adjustment", "Adjustment"
+    BONUS = "bonus", "Bonus"
 
 
 class LedgerEntry(models.Model):
@@ -158,6 +159,8 @@ class LedgerEntry(models.Model):
     balance_after = models.DecimalField(**MONEY)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="ledger_entries")
+    deposit = models.ForeignKey("payments.Deposit", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="ledger_entries")
     reason = models.CharField(max_length=300)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -170,12 +173,17 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
             models.CheckConstraint(
                 condition=Q(kind__in=["charge"], amount__lt=0)
-                | Q(kind__in=["top_up", "refund"], amount__gt=0)
+                | Q(kind__in=["top_up", "refund", "bonus"], amount__gt=0)
                 | Q(kind="adjustment"),
                 name="ledger_sign_matches_kind"),
             # One refund per order, whatever races: the database has the last word.
             models.UniqueConstraint(fields=["order"], condition=Q(kind="refund"),
                                     name="ledger_one_refund_per_order"),
+            # One top-up and at most one bonus per deposit, whatever the callbacks do.
+            models.UniqueConstraint(fields=["deposit"], condition=Q(kind="top_up"),
+                                    name="ledger_one_top_up_per_deposit"),
+            models.UniqueConstraint(fields=["deposit"], condition=Q(kind="bonus"),
+                                    name="ledger_one_bonus_per_deposit"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.conf import settings
 from panel.accounts import create_customer
 from panel.apikeys import regenerate_api_key, user_for_key
 from panel.models import User
+from payments.models import MethodKind, PaymentMethod
 from provider.client import ProviderClient, ProviderError
 from provider.providers import save_provider
 from provider.sync import sync_provider
@@ -73,6 +74,11 @@ def set_up_demo(*, sandbox_url: str, panel_url: str, out: Callable[[str], None],
         customer, made = create_customer(email=CUSTOMER_EMAIL, password=CUSTOMER_PASSWORD,
                                          balance=CUSTOMER_BALANCE)
     api_key = demo_customer_key(customer, made=made, new_key=new_key)
+    if not PaymentMethod.objects.filter(kind=MethodKind.MANUAL).exists():
+        PaymentMethod.objects.create(
+            kind=MethodKind.MANUAL, name="Bank transfer (demo)", display_order=200,
+            instructions="A demo manual method: nothing to pay. Press \"I have paid\", then "
+                         f"approve it as {ADMIN_EMAIL} at /staff/deposits/.")
     panel_url = panel_url.rstrip("/")
     out("")
     out("=" * 72)
@@ -80,5 +86,7 @@ def set_up_demo(*, sandbox_url: str, panel_url: str, out: Callable[[str], None],
     out(f"  Admin:       {panel_url}/admin/   {ADMIN_EMAIL} / {ADMIN_PASSWORD}")
     out(f"  Customer:    {CUSTOMER_EMAIL} / {CUSTOMER_PASSWORD}")
     out(f"  Customer API key: {api_key}")
+    if settings.TEST_GATEWAY_ENABLED:
+        out(f"  Add funds:   {panel_url}/wallet/add-funds/   (the test gateway: fake money)")
     out("               (kept across runs; `make run DEMO_NEW_KEY=1` makes a new one)")
     out("=" * 72)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "panel",
     "provider",
     "orders",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.check_incidents",
         "schedule": timedelta(seconds=env.int("INCIDENT_CHECK_INTERVAL", default=60)),
     },
+    # Open deposits are asked about, in case a processor's callback was lost.
+    "refresh-deposits": {
+        "task": "payments.tasks.refresh_deposits",
+        "schedule": timedelta(seconds=env.int("DEPOSIT_REFRESH_INTERVAL", default=120)),
+    },
 }
 
 # --- Panel ------------------------------------------------------------------------------
@@ -319,6 +325,24 @@ STAFF_BALANCE_ADJUST_LIMIT = Decimal(env.str("STAFF_BALANCE_ADJUST_LIMIT", defau
 # Minutes an order may stay in review, or placed without progress, before staff are alerted.
 ALERT_REVIEW_AFTER_MINUTES = env.int("ALERT_REVIEW_AFTER_MINUTES", default=30)
 ALERT_STUCK_AFTER_MINUTES = env.int("ALERT_STUCK_AFTER_MINUTES", default=24 * 60)
+
+# --- Payments (docs/payments.md) ------------------------------------------------------------
+# A processor is offered to customers as soon as its keys are set; an admin can turn it off and
+# set its limits under Payments > Payment methods.
+NOWPAYMENTS_API_KEY = env.str("NOWPAYMENTS_API_KEY", default="")
+NOWPAYMENTS_IPN_SECRET = env.str("NOWPAYMENTS_IPN_SECRET", default="")
+NOWPAYMENTS_API_URL = env.str("NOWPAYMENTS_API_URL", default="https://api.nowpayments.io/v1")
+CRYPTOMUS_MERCHANT_ID = env.str("CRYPTOMUS_MERCHANT_ID", default="")
+CRYPTOMUS_PAYMENT_KEY = env.str("CRYPTOMUS_PAYMENT_KEY", default="")
+CRYPTOMUS_API_URL = env.str("CRYPTOMUS_API_URL", default="https://api.cryptomus.com/v1")
+# Heleket speaks Cryptomus's protocol.
+HELEKET_MERCHANT_ID = env.str("HELEKET_MERCHANT_ID", default="")
+HELEKET_PAYMENT_KEY = env.str("HELEKET_PAYMENT_KEY", default="")
+HELEKET_API_URL = env.str("HELEKET_API_URL", default="https://api.heleket.com/v1")
+# Seconds per call to a payment processor.
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=15.0)
+# The built-in test gateway (fake money, for `make run`, demos and tests): on with DEBUG.
+TEST_GATEWAY_ENABLED = env.bool("TEST_GATEWAY_ENABLED", default=DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -35,4 +35,6 @@ urlpatterns = [
     path("sms/rent/", sms.rent, name="sms_rent"),
     path("wallet/", wallet.wallet, name="wallet"),
     path("wallet/add-funds/", wallet.add_funds, name="add_funds"),
+    path("wallet/deposits/<int:deposit_id>/", wallet.deposit_detail, name="deposit"),
+    path("wallet/deposits/<int:deposit_id>/paid/", wallet.deposit_submit, name="deposit_submit"),
 ]

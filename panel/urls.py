@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -25,6 +26,11 @@ urlpatterns = [
     path("api", api.docs, name="api"),
     path("api/", api.docs),
     path("api/key", api.regenerate_key, name="api_key"),
+    path("", include("payments.urls")),
     path("staff/", include("panel.staff.urls")),
     path("", include("panel.storefront_urls")),
 ]
+
+# The built-in test gateway's payment page (fake money): mounted only when it is on.
+if settings.TEST_GATEWAY_ENABLED:
+    urlpatterns.append(path("testgateway/", include("payments.testgateway.urls")))

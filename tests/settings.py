@@ -20,6 +20,10 @@ os.environ.setdefault("STATIC_ROOT", os.path.join(os.environ["PANEL_VAR_DIR"], "
 
 from panel.settings import *  # noqa: F403
 
+# The built-in test gateway (fake money) is how the tests pay, as in `make run`. Set here, not
+# in the environment, so that the production-like processes the tests start never inherit it.
+TEST_GATEWAY_ENABLED = True
+
 # A file, not memory, so that subprocesses (a Celery worker, a second `manage.py`) and
 # threads with their own connections see the same test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -29,10 +29,11 @@ def test_the_ledger_pages(as_alice, alice):
     assert "Page 2 of 2" in html and "Opening balance" in html
 
 
-def test_adding_funds_says_how_with_the_support_address(as_alice, db):
+def test_without_a_payment_method_adding_funds_says_whom_to_write_to(as_alice, db, settings):
+    settings.TEST_GATEWAY_ENABLED = False  # and no processor configured
     ShopSettings.objects.create(support_email="help@nova.example")
     page = as_alice.get("/wallet/add-funds/").content.decode()
-    assert "Online payment is coming soon" in page
+    assert "No payment method is available right now" in page
     assert 'href="mailto:help@nova.example?subject=Top-up%20for%20alice%40example.com"' in page
 
 

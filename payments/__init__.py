@@ -1,0 +1,1 @@
+"""Money in: deposits through payment processors and manual methods, credited exactly once."""
