@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -55,6 +56,10 @@ def staff_deposits(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Deposit {action}d.")
             except (DepositDecided, Deposit.DoesNotExist):
                 messages.info(request, "That deposit was already decided.")
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+            return redirect(back)
         return redirect("staff_deposits")
     pending = pending_manual_deposits()
     flagged = (Deposit.objects.filter(needs_staff=True)

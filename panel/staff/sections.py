@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from orders import queue
+from payments.manual import pending_manual_deposits
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ SECTIONS: list[Section] = [
     Section("manual", "Manual deliveries",
             "Products the provider delivers by hand, and orders delivered short.",
             queue.manual_deliveries, queue.count_manual, "staff/_manual.html"),
+    Section("deposits", "Manual deposits to confirm",
+            "Customers say they paid by a manual method: find the payment by its reference, "
+            "then approve (the wallet is credited once) or reject.",
+            lambda: list(pending_manual_deposits()),
+            lambda: pending_manual_deposits().count(), "staff/_deposits.html"),
     Section("stuck", "Stuck",
             "No progress for longer than usual, statuses the panel does not know, SMS numbers "
             "to watch, and providers whose checks fail.",

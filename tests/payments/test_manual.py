@@ -107,3 +107,31 @@ def test_a_bonus_tier_is_a_separate_entry(alice, alice_client, bank, staff):
     assert big.bonus == D("10.00")
     assert "plus a bonus of $10.00" in alice_client.get(
         f"/wallet/deposits/{big.pk}/").content.decode()
+
+
+def test_the_delivery_queue_lists_submitted_deposits_and_approves_them_in_place(
+        alice, alice_client, bank, staff, client):
+    deposit = request_deposit(alice_client, bank, "25.00")
+    before = balance(alice)
+    client.force_login(staff)
+    assert f'id="deposit-{deposit.pk}"' not in client.get("/staff/").content.decode()
+
+    alice_client.post(f"/wallet/deposits/{deposit.pk}/paid/", {"note": "ref in the memo"})
+    page = client.get("/staff/").content.decode()
+    assert f'id="deposit-{deposit.pk}"' in page and deposit.reference in page
+    assert "ref in the memo" in page
+
+    answer = client.post("/staff/deposits/", {"deposit": deposit.pk, "action": "approve",
+                                              "found": "yes", "next": "/staff/#deposits"})
+    assert answer.status_code == 302 and answer["Location"] == "/staff/#deposits"
+    assert balance(alice) == before + D("25.00") == ledger_sum(alice)
+    assert f'id="deposit-{deposit.pk}"' not in client.get("/staff/").content.decode()
+
+
+def test_the_queue_form_never_sends_staff_to_another_site(alice_client, bank, staff, client):
+    deposit = request_deposit(alice_client, bank)
+    alice_client.post(f"/wallet/deposits/{deposit.pk}/paid/")
+    client.force_login(staff)
+    answer = client.post("/staff/deposits/", {"deposit": deposit.pk, "action": "reject",
+                                              "next": "https://evil.example/"})
+    assert answer["Location"] == "/staff/deposits/"
