@@ -31,6 +31,12 @@ class Provider(models.Model):
     multi_status = models.BooleanField(
         null=True, blank=True,
         help_text="Whether `status` takes `orders=1,2,...`; empty: detect at the next sync.")
+    has_refill = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the provider has the `refill` action; empty: detect at the next sync.")
+    has_cancel = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the provider has the `cancel` action; empty: detect at the next sync.")
     balance = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_alert_below = models.DecimalField(

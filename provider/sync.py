@@ -168,6 +168,9 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         catalog = fetch_catalog(client, progress)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
+        actions = {field: client.has_action(action) if getattr(provider, field) is None
+                   else getattr(provider, field)
+                   for field, action in (("has_refill", "refill"), ("has_cancel", "cancel"))}
     except ProviderError as exc:
         raise _failed(provider, f"fetch failed, nothing changed: {exc}") from exc
     finally:
@@ -181,7 +184,7 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
                       f"{type(exc).__name__}: {exc}") from exc
     Provider.objects.filter(pk=provider.pk).update(
         last_synced_at=timezone.now(), last_sync_error=summary.problems(),
-        multi_status=multi_status)
+        multi_status=multi_status, **actions)
     progress(str(summary))
     if summary.changed:
         catalog_changed()

@@ -33,20 +33,24 @@ class ActionDoc:
 
 
 SERVICE_ROW = {"service": 1, "name": "Instagram Followers", "type": "Default",
-               "category": "Instagram", "rate": "0.55", "min": 100, "max": 10000,
+               "category": "Instagram", "rate": "0.55", "min": "100", "max": "10000",
                "refill": True, "cancel": False, "stock": 10000, "entityType": "smm",
                "autoDelivery": True}
 
 ACTIONS = (
     ActionDoc(
-        "services", "Every service on sale. Without limit, the standard bare list; with "
-        "limit > 0, one page in an object with total, page, limit (at most 1000) and "
-        "total_pages. rate is the price per 1,000 for smm services and per item for "
-        "products.",
+        "services", "Every service on sale. Without limit, the standard bare list (min and "
+        "max as strings); with limit > 0, one page in an object with total, page, limit (at "
+        "most 1000) and total_pages. rate is the price per 1,000 for smm services and per "
+        "item for products (entityType product). Products are left out of the plain bare "
+        "list, where a standard client would price them per 1,000: ask with products=1, a "
+        "category filter or limit. refill and cancel are true only when the panel can carry "
+        "them out for that service.",
         (Param("category", "only this category (a name from categories)"),
          Param("subcategory", "only this subcategory"),
          Param("limit", "services per page; 0 or absent: all, as a bare list"),
-         Param("page", "the page, from 1 (with limit)")),
+         Param("page", "the page, from 1 (with limit)"),
+         Param("products", "1: the bare list includes products (priced per item)")),
         {}, [SERVICE_ROW]),
     ActionDoc(
         "categories", "The categories with services on sale, each with its subcategories.",
@@ -68,21 +72,24 @@ ACTIONS = (
     ActionDoc(
         "status", "An order's status: Pending, In progress, Completed, Partial or Canceled. "
         "charge is what you paid, less refunds. Products list the delivered accounts. "
-        "With orders (up to 100 ids), an object keyed by id.",
+        "charge, start_count and remains are strings. With orders (up to 100 ids, or "
+        "order=1,2), an object keyed by id; an unknown id answers Incorrect order ID.",
         (Param("order", "an order id"), Param("orders", "comma-separated order ids")),
         {"order": "23501"},
-        {"status": "In progress", "charge": "0.5500", "start_count": 1000, "remains": 500,
+        {"status": "In progress", "charge": "0.5500", "start_count": "1000", "remains": "500",
          "currency": "USD", "autoDelivery": True}),
     ActionDoc(
         "balance", "Your balance.", (), {}, {"balance": "12.3400", "currency": "USD"}),
     ActionDoc(
-        "refill", "Ask for a refill of a completed order, for services with refill.",
-        (Param("order", "the order id", required=True),), {"order": "23501"},
-        {"refill": 12}),
+        "refill", "Ask for a refill of a completed order, for services with refill. With "
+        "orders (up to 100 ids), a list with one item per order: the refill id or an error.",
+        (Param("order", "the order id"), Param("orders", "comma-separated order ids")),
+        {"order": "23501"}, {"refill": 12}),
     ActionDoc(
-        "refill_status", "Where a refill stands.",
-        (Param("refill", "the refill id", required=True),), {"refill": "12"},
-        {"status": "Completed"}),
+        "refill_status", "Where a refill stands. With refills (up to 100 ids), a list with "
+        "one item per refill.",
+        (Param("refill", "the refill id"), Param("refills", "comma-separated refill ids")),
+        {"refill": "12"}, {"status": "Completed"}),
     ActionDoc(
         "cancel", "Ask to cancel orders in progress, for services with cancel; an order "
         "canceled is refunded for what was not delivered once it ends.",
