@@ -50,6 +50,12 @@ def claim(order_id: int) -> bool:
                 claimed_at=timezone.now())
 
 
+def per_run(order: Order) -> int:
+    """What one `add` asks for: the quantity of one run for a drip-feed (the standard's
+    `quantity` is per run), else all of it."""
+    return order.quantity // order.runs if order.runs else order.quantity
+
+
 def forward_one(order_id: int) -> str | None:
     """Send one queued order. Returns the state it ended in, or None if it was not ours
     to send (already claimed, or no longer queued)."""
@@ -62,7 +68,8 @@ def forward_one(order_id: int) -> str | None:
         return _failed(order, ProviderUnavailable(f"cannot call the provider: {exc}", "add"))
     try:
         upstream_id = client.add(service_id=order.service.upstream_id,
-                                 quantity=order.quantity, link=order.link)
+                                 quantity=per_run(order), link=order.link,
+                                 runs=order.runs, interval=order.interval)
     except ProviderError as exc:
         return _failed(order, exc)
     finally:

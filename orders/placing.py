@@ -35,12 +35,27 @@ class NotEnoughFunds(PlacementError):
     pass
 
 
+MAX_RUNS = 1000
+MAX_INTERVAL = 60 * 24 * 30  # minutes: a month between runs
+
+
+@dataclass(frozen=True)
+class DripFeed:
+    runs: int
+    interval: int  # minutes
+
+
 @dataclass(frozen=True)
 class Quote:
     service: Service
-    quantity: int
+    quantity: int  # in all: per run times runs
     link: str
     amount: Decimal
+    drip_feed: DripFeed | None = None
+
+    @property
+    def per_run(self) -> int:
+        return self.quantity // self.drip_feed.runs if self.drip_feed else self.quantity
 
 
 def parse_quantity(raw: object) -> int:
@@ -76,13 +91,41 @@ def clean_link(service: Service, link: object) -> str:
     return link
 
 
-def quote(*, service_id: object, quantity: object, link: object = "") -> Quote:
-    """Validate an order and price it, without charging anything."""
+def _whole(raw: object, name: str, low: int, high: int) -> int:
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 \
+            or not low <= int(text) <= high:
+        raise PlacementError(f"The {name} must be a whole number from {low} to {high}.",
+                             field=name)
+    return int(text)
+
+
+def parse_drip_feed(service: Service, runs: object, interval: object) -> DripFeed | None:
+    """`runs` and `interval` (minutes), or None for an ordinary order. Refused where the
+    service cannot drip-feed: a parameter the customer pays by is never ignored."""
+    runs_text, interval_text = str(runs or "").strip(), str(interval or "").strip()
+    if not (runs_text or interval_text):
+        return None
+    if not service.dripfeed:
+        raise PlacementError("Drip-feed is not available for this service.", field="runs")
+    if not (runs_text and interval_text):
+        raise PlacementError("Drip-feed needs both runs and interval.", field="runs")
+    return DripFeed(_whole(runs_text, "runs", 1, MAX_RUNS),
+                    _whole(interval_text, "interval", 1, MAX_INTERVAL))
+
+
+def quote(*, service_id: object, quantity: object, link: object = "", runs: object = "",
+          interval: object = "") -> Quote:
+    """Validate an order and price it, without charging anything. With `runs` and
+    `interval`, a drip-feed: `quantity` is per run, charged `runs` times."""
     service = on_sale_service(service_id)
     qty = parse_quantity(quantity)
     if not service.min_quantity <= qty <= service.max_quantity:
         raise PlacementError(f"Quantity must be between {service.min_quantity} and "
                              f"{service.max_quantity}.", field="quantity")
+    drip_feed = parse_drip_feed(service, runs, interval)
+    if drip_feed is not None:
+        qty *= drip_feed.runs
     if service.entity_type == EntityType.PRODUCT and service.stock is not None \
             and qty > service.stock:
         raise PlacementError(f"Only {service.stock} left in stock.", field="quantity")
@@ -90,13 +133,14 @@ def quote(*, service_id: object, quantity: object, link: object = "") -> Quote:
     amount = order_amount(service.sell_price, qty, service.price_unit)
     if amount <= 0:  # on sale means priced above zero; this is the last word before money
         raise PlacementError("This service has no price yet.", field="service")
-    return Quote(service, qty, clean, amount)
+    return Quote(service, qty, clean, amount, drip_feed)
 
 
 def place_order(*, user: User, service_id: object, quantity: object,
-                link: object = "") -> Order:
+                link: object = "", runs: object = "", interval: object = "") -> Order:
     """Charge the customer and create a queued order, or raise PlacementError."""
-    q = quote(service_id=service_id, quantity=quantity, link=link)
+    q = quote(service_id=service_id, quantity=quantity, link=link, runs=runs,
+              interval=interval)
     try:
         order = _charge_and_create(user, q)
     except InsufficientFunds as exc:
@@ -111,6 +155,8 @@ def _charge_and_create(user: User, q: Quote) -> Order:
         user=user, provider=service.provider, service=service,
         kind=Kind.PRODUCT if service.entity_type == EntityType.PRODUCT else Kind.SMM,
         link=q.link, quantity=q.quantity, unit_price=service.sell_price,
+        runs=q.drip_feed.runs if q.drip_feed else None,
+        interval=q.drip_feed.interval if q.drip_feed else None,
         price_unit=service.price_unit, charge=q.amount, state=State.QUEUED,
         auto_delivery=service.auto_delivery)
     debit(user, q.amount, reason=f"Order #{order.pk}: {service.display_name}"[:300],

@@ -24,6 +24,11 @@ def hstockplus_service(service: Service, stock: int) -> dict[str, object]:
     }
 
 
+def drips(service: Service) -> bool:
+    """Whether the standard dialect takes `runs` and `interval` for this service."""
+    return service.id % 4 == 1
+
+
 def standard_service(service: Service) -> dict[str, object]:
     """A service as a standard SMM panel lists it: numbers as strings, some extras.
 
@@ -38,7 +43,7 @@ def standard_service(service: Service) -> dict[str, object]:
         "refill": service.refill, "cancel": service.cancel,
     }
     if service.id % 2 == 1:
-        item["dripfeed"] = service.id % 4 == 1
+        item["dripfeed"] = drips(service)
         item["desc"] = f"{service.subcategory} for {service.category}. Starts within minutes."
     return item
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from provider.sandbox import listing
 from provider.sandbox.state import Rejected, SandboxState
 
 type Params = Mapping[str, str]
@@ -102,7 +103,8 @@ def iso_time(epoch: float) -> str:
 
 
 def place_order(
-    state: SandboxState, params: Params, *, dialect: str, products: bool = True
+    state: SandboxState, params: Params, *, dialect: str, products: bool = True,
+    drips: bool = False,
 ) -> int:
     """The `add` action's common core: validate, charge, create; returns the order id.
 
@@ -114,6 +116,22 @@ def place_order(
         raise Rejected("Service not found")
     # A missing or non-numeric quantity is out of range like any other.
     quantity = whole_number(params, "quantity", 0) or 0
+    runs, interval = drip_feed(state, params, service_id) if drips else (None, None)
     order = state.place_order(service_id=service_id, quantity=quantity,
-                              link=params.get("link", "").strip(), dialect=dialect)
+                              link=params.get("link", "").strip(), dialect=dialect,
+                              runs=runs, interval=interval)
     return order.id
+
+
+def drip_feed(state: SandboxState, params: Params,
+              service_id: int) -> tuple[int | None, int | None]:
+    """`runs` and `interval` of a standard `add`, refused where the service cannot drip-feed
+    (as real providers refuse them: never silently one ordinary order)."""
+    if not (params.get("runs") or params.get("interval")):
+        return None, None
+    if not listing.drips(state.service(service_id)):
+        raise Rejected("Drip-feed is not available for this service")
+    runs, interval = whole_number(params, "runs", 0), whole_number(params, "interval", 0)
+    if runs is None or interval is None or runs < 1 or interval < 1:
+        raise Rejected("Incorrect runs or interval")
+    return runs, interval

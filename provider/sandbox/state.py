@@ -66,6 +66,8 @@ class Order:
     charge: Decimal  # what the order costs now: less than `paid` once it ended short
     canceled_at: float | None = None
     settled: bool = False
+    runs: int | None = None  # a drip-feed: `quantity` is then all runs together
+    interval: int | None = None  # minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,17 +244,22 @@ class SandboxState:
 
     # --- orders -----------------------------------------------------------------------------
 
-    def place_order(self, *, service_id: int, quantity: int, link: str, dialect: str) -> Order:
-        """Take the money (and stock) and create the order, or raise Rejected."""
+    def place_order(self, *, service_id: int, quantity: int, link: str, dialect: str,
+                    runs: int | None = None, interval: int | None = None) -> Order:
+        """Take the money (and stock) and create the order, or raise Rejected. With `runs`,
+        a drip-feed: `quantity` is per run, charged and delivered `runs` times."""
         with self._lock:
             service = self.service(service_id)
             self._check_order(service, quantity, link)
+            if runs is not None:
+                quantity *= runs
             now = self.clock.now()
             charge = charge_for(service, quantity)
             self._debit(charge, now)
             if service.is_product:
                 self._stock[service.id] -= quantity
-            order = Order(self._new_id(), service, quantity, link, dialect, now, charge, charge)
+            order = Order(self._new_id(), service, quantity, link, dialect, now, charge, charge,
+                          runs=runs, interval=interval)
             self._orders[order.id] = order
             ends_short = settles_at(service)
             if ends_short is not None:

@@ -1,0 +1,26 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('orders', '0003_b_sms_secrets_and_staff_flags'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='order',
+            name='runs',
+            field=models.PositiveIntegerField(blank=True, help_text='Drip-feed: deliveries of quantity / runs each.', null=True),
+        ),
+        migrations.AddField(
+            model_name='order',
+            name='interval',
+            field=models.PositiveIntegerField(blank=True, help_text='Drip-feed: minutes between runs.', null=True),
+        ),
+        migrations.AlterField(
+            model_name='order',
+            name='quantity',
+            field=models.PositiveIntegerField(help_text='In all: per run times runs for a drip-feed.'),
+        ),
+    ]
