@@ -52,6 +52,9 @@ class Order(models.Model):
                                        help_text="Drip-feed: deliveries of quantity / runs each.")
     interval = models.PositiveIntegerField(null=True, blank=True,
                                            help_text="Drip-feed: minutes between runs.")
+    fields = models.JSONField(default=dict, blank=True,
+                              help_text="The fields of the service's type (comments, "
+                              "usernames, answer_number...), sent as they are.")
     unit_price = models.DecimalField(**RATE, help_text="Sell price per price unit, at order time.")
     price_unit = models.PositiveIntegerField(default=1000)
     charge = models.DecimalField(**MONEY, help_text="What the customer paid.")

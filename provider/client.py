@@ -326,16 +326,19 @@ class ProviderClient:
 
     # --- orders ---
 
-    def add(self, *, service_id: int, quantity: int, link: str = "", runs: int | None = None,
-            interval: int | None = None) -> int:
+    def add(self, *, service_id: int, quantity: int | None, link: str = "",
+            runs: int | None = None, interval: int | None = None,
+            fields: Mapping[str, str] | None = None) -> int:
         """Place an order; the upstream order id. Sent once, never retried. With `runs` and
-        `interval` (minutes), a drip-feed: `quantity` is per run.
+        `interval` (minutes), a drip-feed: `quantity` is per run. `fields`: those of the
+        service's type (`comments`, `usernames`, `answer_number`...); `quantity` None for
+        types that take none.
 
         OutcomeUnknown means an order may exist upstream: never send it again blindly.
         """
         return self._write(
-            "add", parse_order_id, service=service_id, quantity=quantity, link=link or None,
-            runs=runs, interval=interval,
+            "add", parse_order_id, **dict(fields or {}), service=service_id, quantity=quantity,
+            link=link or None, runs=runs, interval=interval,
         )
 
     def status(self, order_id: int) -> OrderStatus:

@@ -49,6 +49,7 @@ from provider.models import (
 )
 from provider.pricing import RuleBook, service_sell_price, sms_sell_price
 from provider.repricing import load_rulebook
+from provider.service_types import is_per_order
 
 Progress = Callable[[str], None]
 
@@ -295,8 +296,9 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                 "provider_id": provider.id, "upstream_id": upstream.service_id,
                 "synced_at": now, "enabled": provider.new_services_on_sale,
                 "description": upstream.description,
+                # Products are priced per item, packages per order; the rest per 1,000.
                 "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
-                else PriceUnit.PER_THOUSAND, **values})
+                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND, **values})
             continue
         changed = {name: value for name, value in values.items() if row[name] != value}
         if not changed:

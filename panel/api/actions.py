@@ -16,6 +16,7 @@ from orders.states import State
 from panel.api import catalog, passthrough, serialization, snapshot
 from panel.api.params import ApiError, Params, as_id
 from panel.models import User
+from provider.service_types import EXTRA_FIELDS, MAX_FIELD
 
 type Reply = dict[str, object] | list[object] | bytes
 type Action = Callable[[User, Params], Reply]
@@ -75,7 +76,9 @@ def add(user: User, params: Params) -> Reply:
         order = place_order(user=user, service_id=params.text("service"),
                             quantity=params.text("quantity"),
                             link=params.text("link", max_length=MAX_LINK),
-                            runs=params.text("runs"), interval=params.text("interval"))
+                            runs=params.text("runs"), interval=params.text("interval"),
+                            fields={name: params.text(name, max_length=MAX_FIELD)
+                                    for name in EXTRA_FIELDS if params.has(name)})
     except PlacementError as exc:  # NotEnoughFunds included: "Insufficient balance: ..."
         raise ApiError(exc.message) from None
     return {"order": order.pk}

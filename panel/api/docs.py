@@ -34,7 +34,8 @@ class ActionDoc:
 
 SERVICE_ROW = {"service": 1, "name": "Instagram Followers", "type": "Default",
                "category": "Instagram", "rate": "0.55", "min": "100", "max": "10000",
-               "refill": True, "cancel": False, "stock": 10000, "entityType": "smm",
+               "refill": True, "cancel": False, "dripfeed": True, "stock": 10000,
+               "entityType": "smm",
                "autoDelivery": True}
 
 ACTIONS = (
@@ -62,11 +63,30 @@ ACTIONS = (
         {"service": "4"}, {"service": 4, "stock": 42, "available": True,
                            "entityType": "product", "autoDelivery": True}),
     ActionDoc(
-        "add", "Place an order; it is charged to your balance at once.",
+        "add", "Place an order; it is charged to your balance at once. The service's type "
+        "says which fields it takes: Default (link, quantity; runs and interval for a "
+        "drip-feed where dripfeed is true, charged runs x quantity), Package (link only, the "
+        "rate is the price of one order), Custom Comments (link, comments one per line: the "
+        "quantity is the number of lines), Custom Comments Package (link, comments), "
+        "Mentions Custom List (link, usernames one per line, counted likewise), Mentions "
+        "(usernames, hashtags), Mentions Hashtag (hashtag), Mentions User Followers and "
+        "Comment Likes (username), Mentions Media Likers (media), Poll (answer_number), "
+        "Invites from Groups (groups). Subscriptions are not sold through the API yet.",
         (Param("service", "the service id", required=True),
-         Param("quantity", "between the service's min and max", required=True),
+         Param("quantity", "between the service's min and max (not for packages and "
+               "types that count lines)"),
          Param("link", "the URL to deliver to (smm services); for products an optional "
-               "delivery e-mail or reference")),
+               "delivery e-mail or reference"),
+         Param("runs", "drip-feed: how many deliveries of quantity"),
+         Param("interval", "drip-feed: minutes between runs"),
+         Param("comments", "Custom Comments: one per line"),
+         Param("usernames", "Mentions: one per line"),
+         Param("hashtags", "Mentions: one per line"),
+         Param("hashtag", "Mentions Hashtag"),
+         Param("username", "Mentions User Followers, Comment Likes"),
+         Param("media", "Mentions Media Likers"),
+         Param("answer_number", "Poll: the answer to vote for"),
+         Param("groups", "Invites from Groups: one per line")),
         {"service": "1", "quantity": "1000", "link": "https://instagram.com/p/abc"},
         {"order": 23501}),
     ActionDoc(

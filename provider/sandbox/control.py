@@ -29,6 +29,7 @@ def order_record(view: OrderView) -> dict[str, object]:
         "created_at": iso_time(order.created_at), "status": str(progress.status),
         "remains": progress.remains, "charge": two_places(view.charge),
         "runs": order.runs, "interval": order.interval,
+        "fields": order.fields, "package": order.package,
     }
 
 

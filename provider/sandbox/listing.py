@@ -24,9 +24,28 @@ def hstockplus_service(service: Service, stock: int) -> dict[str, object]:
     }
 
 
+# Filler services the standard dialect sells as other types of the standard, so orders of
+# each type can run end to end (the HstockPlus dialect lists them all as `Default`).
+STANDARD_TYPES: dict[int, str] = {
+    16: "Custom Comments", 22: "Poll", 24: "Comment Likes", 28: "Package",
+    34: "Mentions User Followers", 40: "Mentions Custom List",
+}
+# What `add` takes for each type besides `link` (and `quantity` unless counted or a package).
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Default": (), "Package": (), "Custom Comments": ("comments",), "Poll": ("answer_number",),
+    "Comment Likes": ("username",), "Mentions User Followers": ("username",),
+    "Mentions Custom List": ("usernames",),
+}
+COUNTED = {"Custom Comments": "comments", "Mentions Custom List": "usernames"}
+
+
+def standard_type(service: Service) -> str:
+    return STANDARD_TYPES.get(service.id, "Default")
+
+
 def drips(service: Service) -> bool:
     """Whether the standard dialect takes `runs` and `interval` for this service."""
-    return service.id % 4 == 1
+    return service.id % 4 == 1 and standard_type(service) == "Default"
 
 
 def standard_service(service: Service) -> dict[str, object]:
@@ -37,7 +56,7 @@ def standard_service(service: Service) -> dict[str, object]:
     """
     rate = five_places(service.rate) if service.id % 3 == 0 else str(service.rate)
     item: dict[str, object] = {
-        "service": service.id, "name": service.name, "type": "Default",
+        "service": service.id, "name": service.name, "type": standard_type(service),
         "category": service.category, "rate": rate,
         "min": str(service.min_quantity), "max": str(service.max_quantity),
         "refill": service.refill, "cancel": service.cancel,

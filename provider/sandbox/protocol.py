@@ -117,10 +117,31 @@ def place_order(
     # A missing or non-numeric quantity is out of range like any other.
     quantity = whole_number(params, "quantity", 0) or 0
     runs, interval = drip_feed(state, params, service_id) if drips else (None, None)
+    fields: dict[str, str] = {}
+    kind = "Default"
+    if drips:  # the standard dialect: its service types
+        kind = listing.standard_type(state.service(service_id))
+        quantity, fields = typed_order(kind, params, quantity)
     order = state.place_order(service_id=service_id, quantity=quantity,
                               link=params.get("link", "").strip(), dialect=dialect,
-                              runs=runs, interval=interval)
+                              runs=runs, interval=interval, fields=fields,
+                              package=kind == "Package")
     return order.id
+
+
+def typed_order(kind: str, params: Params, quantity: int) -> tuple[int, dict[str, str]]:
+    """The quantity and fields of a standard `add` by the service's type: a package has no
+    quantity (one unit priced per order), comments and username lists count their lines."""
+    fields = {name: params.get(name, "").strip() for name in listing.TYPE_FIELDS[kind]}
+    for name, value in fields.items():
+        if not value:
+            raise Rejected(f"{name} is required for this service")
+    if kind == "Package":
+        return 1, fields
+    if kind in listing.COUNTED:
+        entries = [line for line in fields[listing.COUNTED[kind]].splitlines() if line.strip()]
+        return len(entries), fields
+    return quantity, fields
 
 
 def drip_feed(state: SandboxState, params: Params,

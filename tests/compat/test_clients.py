@@ -19,6 +19,7 @@ from panel.apikeys import regenerate_api_key
 from provider.models import Service
 from tests.compat.clients import CLIENTS
 from tests.panel.api.helpers import FOLLOWERS, LIKES, LINK, TELEGRAM, synced
+from tests.panel.api.test_service_types import CUSTOM_COMMENTS, PACKAGE
 
 STANDARD_FIELDS = {"service", "name", "type", "category", "rate", "min", "max"}
 CENT = Decimal("0.0001")
@@ -79,6 +80,16 @@ def test_the_whole_standard_through_a_published_client(client, panel, sandbox):
     to_cancel = client.add(telegram, LINK, 100)["order"]
     assert before - balance() == standard_charge(by_id[telegram], 100)
     other = client.add(likes, LINK, 100)["order"]
+    # The standard's other types: comments priced by their lines, a package per order.
+    comments = upstream_pk(provider, CUSTOM_COMMENTS)
+    before = balance()
+    client.add(comments, LINK, 10, comments="\n".join(f"Nice {n}" for n in range(10)))
+    assert before - balance() == standard_charge(by_id[comments], 10)
+    package = upstream_pk(provider, PACKAGE)
+    assert by_id[package]["type"] == "Package"
+    before = balance()
+    client.add(package, LINK, 1)
+    assert before - balance() == Decimal(by_id[package]["rate"])
     assert Order.objects.filter(pk__in=[plain, drip, to_cancel, other]).count() == 4
 
     # status and multi-status: the standard's shapes, numbers as strings.
@@ -87,6 +98,7 @@ def test_the_whole_standard_through_a_published_client(client, panel, sandbox):
     assert Decimal(answer["charge"]) == standard_charge(by_id[followers], 1000)
     forward_waiting(ignore_backoff=True)
     assert set(Order.objects.values_list("state", flat=True)) == {State.PLACED}
+    assert Order.objects.count() == 6
     many = client.multi_status([plain, drip, 999999])
     assert set(many) == {str(plain), str(drip), "999999"}
     assert many["999999"] == {"error": "Incorrect order ID"}

@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
             name='interval',
             field=models.PositiveIntegerField(blank=True, help_text='Drip-feed: minutes between runs.', null=True),
         ),
+        migrations.AddField(
+            model_name='order',
+            name='fields',
+            field=models.JSONField(blank=True, default=dict, help_text="The fields of the service's type (comments, usernames, answer_number...), sent as they are."),
+        ),
         migrations.AlterField(
             model_name='order',
             name='quantity',
