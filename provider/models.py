@@ -177,6 +177,12 @@ class Service(models.Model):
                 and self.rate > 0 and self.sell_price > 0)
 
     @property
+    def offers_refill(self) -> bool:
+        """Refill as the panel can carry it out: the service has it and its provider has the
+        `refill` action (HstockPlus has not). Reads the provider."""
+        return self.refill and self.provider.has_refill is True
+
+    @property
     def margin(self) -> Decimal:
         return self.sell_price - self.rate
 
