@@ -187,7 +187,9 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         last_synced_at=timezone.now(), last_sync_error=summary.problems(),
         multi_status=multi_status, **actions)
     progress(str(summary))
-    if summary.changed:
+    # Newly detected actions change the services' refill/cancel flags too.
+    detected = any(getattr(provider, name) != value for name, value in actions.items())
+    if summary.changed or detected:
         catalog_changed()
     return summary
 

@@ -288,3 +288,20 @@ def test_an_admin_edit_rebuilds_the_list(transactional_db, api, alice_key, provi
     admin.site._registry[Service].save_model(request, followers, None, True)
     rows = api(alice_key, "services")[1]
     assert followers.pk not in {row["service"] for row in rows}
+
+
+def test_actions_detected_at_a_resync_rebuild_the_list(api, alice_key, sandbox, monkeypatch):
+    """A provider whose actions were not known yet (an existing one after an upgrade): the
+    resync that detects them rebuilds the list, though no service changed."""
+    from provider import sync
+    from provider.models import Provider
+
+    standard = synced(sandbox, name="standard", standard=True)
+    changes = []
+    monkeypatch.setattr(sync, "catalog_changed", lambda: changes.append(1))
+    sync.sync_provider(Provider.objects.get(pk=standard.pk))
+    assert changes == []  # nothing new
+    Provider.objects.filter(pk=standard.pk).update(has_refill=None, has_cancel=None)
+    sync.sync_provider(Provider.objects.get(pk=standard.pk))
+    assert changes == [1]
+    assert Provider.objects.filter(pk=standard.pk, has_refill=True, has_cancel=True).exists()
