@@ -30,6 +30,7 @@ from provider.client import (
     is_insufficient_balance,
 )
 from provider.models import Provider
+from provider.service_types import service_type
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,16 @@ def claim(order_id: int) -> bool:
                 claimed_at=timezone.now())
 
 
+def sent_quantity(order: Order) -> int | None:
+    """The `quantity` of the `add`: one run's for a drip-feed (the standard's `quantity` is
+    per run), none for types that take none (a package; comments, counted upstream from
+    their lines), else all of it."""
+    kind = service_type(order.service.type)
+    if kind is not None and not kind.quantity:
+        return None
+    return order.quantity // order.runs if order.runs else order.quantity
+
+
 def forward_one(order_id: int) -> str | None:
     """Send one queued order. Returns the state it ended in, or None if it was not ours
     to send (already claimed, or no longer queued)."""
@@ -61,7 +72,9 @@ def forward_one(order_id: int) -> str | None:
         return _failed(order, ProviderUnavailable(f"cannot call the provider: {exc}", "add"))
     try:
         upstream_id = client.add(service_id=order.service.upstream_id,
-                                 quantity=order.quantity, link=order.link)
+                                 quantity=sent_quantity(order), link=order.link,
+                                 runs=order.runs, interval=order.interval,
+                                 fields=order.fields)
     except ProviderError as exc:
         return _failed(order, exc)
     finally:

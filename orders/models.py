@@ -47,7 +47,14 @@ class Order(models.Model):
     service = models.ForeignKey("provider.Service", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="orders")
     link = models.CharField(max_length=2000, blank=True)
-    quantity = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(help_text="In all: per run times runs for a drip-feed.")
+    runs = models.PositiveIntegerField(null=True, blank=True,
+                                       help_text="Drip-feed: deliveries of quantity / runs each.")
+    interval = models.PositiveIntegerField(null=True, blank=True,
+                                           help_text="Drip-feed: minutes between runs.")
+    fields = models.JSONField(default=dict, blank=True,
+                              help_text="The fields of the service's type (comments, "
+                              "usernames, answer_number...), sent as they are.")
     unit_price = models.DecimalField(**RATE, help_text="Sell price per price unit, at order time.")
     price_unit = models.PositiveIntegerField(default=1000)
     charge = models.DecimalField(**MONEY, help_text="What the customer paid.")

@@ -3,7 +3,8 @@ then queue forwarding once the transaction has committed. Shared by the storefro
 the customers' API, so both refuse exactly the same things with the same messages."""
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,8 +15,9 @@ from orders.ledger import InsufficientFunds, debit
 from orders.models import Kind, Order
 from orders.states import State
 from panel.models import User
-from provider.models import EntityType, Service
+from provider.models import EntityType, PriceUnit, Service
 from provider.pricing import order_amount
+from provider.service_types import MAX_FIELD, MAX_SHORT, ServiceType, lines, service_type
 
 log = logging.getLogger(__name__)
 http_url = URLValidator(schemes=["http", "https"])
@@ -35,12 +37,29 @@ class NotEnoughFunds(PlacementError):
     pass
 
 
+MAX_RUNS = 1000
+MAX_INTERVAL = 60 * 24 * 30  # minutes: a month between runs
+
+
+@dataclass(frozen=True)
+class DripFeed:
+    runs: int
+    interval: int  # minutes
+
+
 @dataclass(frozen=True)
 class Quote:
     service: Service
-    quantity: int
+    quantity: int  # in all: per run times runs; 1 for a package
     link: str
     amount: Decimal
+    drip_feed: DripFeed | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # the type's fields, cleaned
+    price_unit: int = PriceUnit.PER_THOUSAND
+
+    @property
+    def per_run(self) -> int:
+        return self.quantity // self.drip_feed.runs if self.drip_feed else self.quantity
 
 
 def parse_quantity(raw: object) -> int:
@@ -76,27 +95,102 @@ def clean_link(service: Service, link: object) -> str:
     return link
 
 
-def quote(*, service_id: object, quantity: object, link: object = "") -> Quote:
-    """Validate an order and price it, without charging anything."""
-    service = on_sale_service(service_id)
-    qty = parse_quantity(quantity)
+def _whole(raw: object, name: str, low: int, high: int) -> int:
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 \
+            or not low <= int(text) <= high:
+        raise PlacementError(f"The {name} must be a whole number from {low} to {high}.",
+                             field=name)
+    return int(text)
+
+
+def parse_drip_feed(service: Service, runs: object, interval: object) -> DripFeed | None:
+    """`runs` and `interval` (minutes), or None for an ordinary order. Refused where the
+    service cannot drip-feed: a parameter the customer pays by is never ignored."""
+    runs_text, interval_text = str(runs or "").strip(), str(interval or "").strip()
+    if not (runs_text or interval_text):
+        return None
+    if not service.dripfeed:
+        raise PlacementError("Drip-feed is not available for this service.", field="runs")
+    if not (runs_text and interval_text):
+        raise PlacementError("Drip-feed needs both runs and interval.", field="runs")
+    return DripFeed(_whole(runs_text, "runs", 1, MAX_RUNS),
+                    _whole(interval_text, "interval", 1, MAX_INTERVAL))
+
+
+def type_fields(kind: ServiceType, given: Mapping[str, object] | None) -> dict[str, str]:
+    """The fields the service's type takes, each required; list fields one entry a line."""
+    given = given or {}
+    cleaned: dict[str, str] = {}
+    for name in kind.fields:
+        text = str(given.get(name) or "").strip()
+        if "\x00" in text:
+            raise PlacementError(f"Invalid {name}.", field=name)
+        if name in kind.lists:
+            text = "\n".join(lines(text))
+        if not text:
+            raise PlacementError(f"This service needs {name}.", field=name)
+        if len(text) > (MAX_FIELD if name in kind.lists else MAX_SHORT):
+            raise PlacementError(f"The {name} field is too long.", field=name)
+        if name == "answer_number" and not (text.isascii() and text.isdigit()
+                                            and 0 < int(text) < 1000):
+            raise PlacementError("The answer number must be a whole number from 1.",
+                                 field=name)
+        cleaned[name] = text
+    return cleaned
+
+
+def _units(service: Service, kind: ServiceType, quantity: object,
+           fields: dict[str, str]) -> int:
+    """How many units the order is: given, counted from a list's lines, or one package."""
+    if kind.per_order:
+        return 1
+    if kind.counted:
+        qty = len(lines(fields[kind.counted]))
+        what = f"The number of {kind.counted} (one per line)"
+    else:
+        qty = parse_quantity(quantity)
+        what = "Quantity"
     if not service.min_quantity <= qty <= service.max_quantity:
-        raise PlacementError(f"Quantity must be between {service.min_quantity} and "
-                             f"{service.max_quantity}.", field="quantity")
+        raise PlacementError(f"{what} must be between {service.min_quantity} and "
+                             f"{service.max_quantity}.", field=kind.counted or "quantity")
+    return qty
+
+
+def quote(*, service_id: object, quantity: object, link: object = "", runs: object = "",
+          interval: object = "", fields: Mapping[str, object] | None = None) -> Quote:
+    """Validate an order and price it, without charging anything. With `runs` and
+    `interval`, a drip-feed: `quantity` is per run, charged `runs` times. `fields`: those
+    of the service's type (`provider.service_types`); a package is one unit at its price."""
+    service = on_sale_service(service_id)
+    kind = service_type(service.type)
+    if kind is None:
+        raise PlacementError(f"Orders of type {service.type} are not supported.",
+                             field="service")
+    cleaned = type_fields(kind, fields)
+    qty = _units(service, kind, quantity, cleaned)
+    drip_feed = parse_drip_feed(service, runs, interval)
+    if drip_feed is not None:
+        if kind.fields or not kind.quantity:
+            raise PlacementError("Drip-feed is not available for this service.", field="runs")
+        qty *= drip_feed.runs
     if service.entity_type == EntityType.PRODUCT and service.stock is not None \
             and qty > service.stock:
         raise PlacementError(f"Only {service.stock} left in stock.", field="quantity")
     clean = clean_link(service, link)
-    amount = order_amount(service.sell_price, qty, service.price_unit)
+    price_unit = PriceUnit.PER_ITEM if kind.per_order else service.price_unit
+    amount = order_amount(service.sell_price, qty, price_unit)
     if amount <= 0:  # on sale means priced above zero; this is the last word before money
         raise PlacementError("This service has no price yet.", field="service")
-    return Quote(service, qty, clean, amount)
+    return Quote(service, qty, clean, amount, drip_feed, cleaned, price_unit)
 
 
-def place_order(*, user: User, service_id: object, quantity: object,
-                link: object = "") -> Order:
+def place_order(*, user: User, service_id: object, quantity: object = "",
+                link: object = "", runs: object = "", interval: object = "",
+                fields: Mapping[str, object] | None = None) -> Order:
     """Charge the customer and create a queued order, or raise PlacementError."""
-    q = quote(service_id=service_id, quantity=quantity, link=link)
+    q = quote(service_id=service_id, quantity=quantity, link=link, runs=runs,
+              interval=interval, fields=fields)
     try:
         order = _charge_and_create(user, q)
     except InsufficientFunds as exc:
@@ -111,7 +205,9 @@ def _charge_and_create(user: User, q: Quote) -> Order:
         user=user, provider=service.provider, service=service,
         kind=Kind.PRODUCT if service.entity_type == EntityType.PRODUCT else Kind.SMM,
         link=q.link, quantity=q.quantity, unit_price=service.sell_price,
-        price_unit=service.price_unit, charge=q.amount, state=State.QUEUED,
+        runs=q.drip_feed.runs if q.drip_feed else None,
+        interval=q.drip_feed.interval if q.drip_feed else None,
+        price_unit=q.price_unit, fields=q.fields, charge=q.amount, state=State.QUEUED,
         auto_delivery=service.auto_delivery)
     debit(user, q.amount, reason=f"Order #{order.pk}: {service.display_name}"[:300],
           order=order)

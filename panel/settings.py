@@ -294,6 +294,9 @@ PROVIDER_DEFAULT_TIMEOUT = env.float("PROVIDER_DEFAULT_TIMEOUT", default=20.0)
 # sends a provider's key only to public addresses, so it cannot be aimed at internal services.
 PROVIDER_ALLOW_PRIVATE_URLS = env.bool("PROVIDER_ALLOW_PRIVATE_URLS", default=False)
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+# GET calls to /api/v2 put the key in the URL, where access logs and proxies keep it: off
+# unless the owner accepts that for clients that can send nothing else.
+API_ALLOW_GET = env.bool("API_ALLOW_GET", default=False)
 # Customers' API: failed key checks allowed per client address before it is refused (429).
 API_FAILED_KEY_LIMIT = env.str("API_FAILED_KEY_LIMIT", default="20/m")
 # Seconds the ready `services` list may be served before a request rebuilds it (a sync or a

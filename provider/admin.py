@@ -37,7 +37,8 @@ class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["name", "api_url", "api_key", "timeout", "enabled", "currency",
-                  "new_services_on_sale", "multi_status", "balance_alert_below"]
+                  "new_services_on_sale", "multi_status", "has_refill", "has_cancel",
+                  "balance_alert_below"]
 
     def clean_api_url(self) -> str:
         url = self.cleaned_data["api_url"]

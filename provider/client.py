@@ -160,6 +160,12 @@ class AnswerUnreadable(OutcomeUnknown):
 RAW_MAX = 2000  # how much of an unreadable answer is kept for staff
 
 
+def unknown_action(message: str) -> bool:
+    """An upstream's refusal of the action itself ("Invalid action", "Incorrect action")."""
+    words = message.lower()
+    return "action" in words and any(w in words for w in ("invalid", "incorrect", "unknown"))
+
+
 def raw_answer(data: object) -> str:
     """An answer as JSON text again, bounded: what staff read when the panel could not."""
     text = json.dumps(data, default=str, ensure_ascii=True)
@@ -306,8 +312,11 @@ class ProviderClient:
                                subcategory=subcategory))
 
     def all_services(self) -> RowsRead[UpstreamService]:
-        """Every service, in one call; the rows the panel cannot take are in `skipped`."""
-        page = self.services()
+        """Every service, in one call; the rows the panel cannot take are in `skipped`.
+
+        `products=1` asks a reseller panel like this one for its products too (its plain
+        bare list leaves them out for standard clients); other upstreams ignore it."""
+        page = self._read("services", parse_services, products=1)
         return RowsRead(page.services, page.skipped)
 
     def inventory(self, service_id: int) -> Inventory:
@@ -317,13 +326,19 @@ class ProviderClient:
 
     # --- orders ---
 
-    def add(self, *, service_id: int, quantity: int, link: str = "") -> int:
-        """Place an order; the upstream order id. Sent once, never retried.
+    def add(self, *, service_id: int, quantity: int | None, link: str = "",
+            runs: int | None = None, interval: int | None = None,
+            fields: Mapping[str, str] | None = None) -> int:
+        """Place an order; the upstream order id. Sent once, never retried. With `runs` and
+        `interval` (minutes), a drip-feed: `quantity` is per run. `fields`: those of the
+        service's type (`comments`, `usernames`, `answer_number`...); `quantity` None for
+        types that take none.
 
         OutcomeUnknown means an order may exist upstream: never send it again blindly.
         """
         return self._write(
-            "add", parse_order_id, service=service_id, quantity=quantity, link=link or None
+            "add", parse_order_id, **dict(fields or {}), service=service_id, quantity=quantity,
+            link=link or None, runs=runs, interval=interval,
         )
 
     def status(self, order_id: int) -> OrderStatus:
@@ -356,6 +371,21 @@ class ProviderClient:
         except ProviderRejected:
             return False
         return isinstance(answer, Mapping) and isinstance(answer.get(probe), Mapping)
+
+    def has_action(self, action: str) -> bool:
+        """Whether the upstream knows `action` at all (HstockPlus has no `refill` or `cancel`).
+
+        Asked with no parameters, so nothing can be refilled or canceled by the probe: a
+        provider that has the action refuses the call for its missing id; one that has not
+        says the action is invalid. A transport failure is raised: no answer decides nothing.
+        """
+        try:
+            self._call(action, {}, lambda data: data, attempts=1)
+        except ProviderRejected as exc:
+            return not unknown_action(exc.message)
+        except AnswerUnreadable:
+            return False
+        return True
 
     def refill(self, order_id: int) -> int:
         """Ask for a refill; the refill id. Sent once, never retried."""

@@ -31,6 +31,12 @@ class Provider(models.Model):
     multi_status = models.BooleanField(
         null=True, blank=True,
         help_text="Whether `status` takes `orders=1,2,...`; empty: detect at the next sync.")
+    has_refill = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the provider has the `refill` action; empty: detect at the next sync.")
+    has_cancel = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the provider has the `cancel` action; empty: detect at the next sync.")
     balance = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_alert_below = models.DecimalField(
@@ -172,6 +178,12 @@ class Service(models.Model):
         """`service_on_sale` for a row already loaded (its provider is read)."""
         return (self.enabled and self.available and self.provider.enabled
                 and self.rate > 0 and self.sell_price > 0)
+
+    @property
+    def offers_refill(self) -> bool:
+        """Refill as the panel can carry it out: the service has it and its provider has the
+        `refill` action (HstockPlus has not). Reads the provider."""
+        return self.refill and self.provider.has_refill is True
 
     @property
     def margin(self) -> Decimal:

@@ -49,6 +49,7 @@ from provider.models import (
 )
 from provider.pricing import RuleBook, service_sell_price, sms_sell_price
 from provider.repricing import load_rulebook
+from provider.service_types import is_per_order
 
 Progress = Callable[[str], None]
 
@@ -168,6 +169,9 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         catalog = fetch_catalog(client, progress)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
+        actions = {field: client.has_action(action) if getattr(provider, field) is None
+                   else getattr(provider, field)
+                   for field, action in (("has_refill", "refill"), ("has_cancel", "cancel"))}
     except ProviderError as exc:
         raise _failed(provider, f"fetch failed, nothing changed: {exc}") from exc
     finally:
@@ -181,9 +185,11 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
                       f"{type(exc).__name__}: {exc}") from exc
     Provider.objects.filter(pk=provider.pk).update(
         last_synced_at=timezone.now(), last_sync_error=summary.problems(),
-        multi_status=multi_status)
+        multi_status=multi_status, **actions)
     progress(str(summary))
-    if summary.changed:
+    # Newly detected actions change the services' refill/cancel flags too.
+    detected = any(getattr(provider, name) != value for name, value in actions.items())
+    if summary.changed or detected:
         catalog_changed()
     return summary
 
@@ -292,8 +298,9 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                 "provider_id": provider.id, "upstream_id": upstream.service_id,
                 "synced_at": now, "enabled": provider.new_services_on_sale,
                 "description": upstream.description,
+                # Products are priced per item, packages per order; the rest per 1,000.
                 "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
-                else PriceUnit.PER_THOUSAND, **values})
+                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND, **values})
             continue
         changed = {name: value for name, value in values.items() if row[name] != value}
         if not changed:

@@ -16,29 +16,38 @@ from orders.states import State
 from panel.api import catalog, passthrough, serialization, snapshot
 from panel.api.params import ApiError, Params, as_id
 from panel.models import User
+from provider.service_types import EXTRA_FIELDS, MAX_FIELD
 
 type Reply = dict[str, object] | list[object] | bytes
 type Action = Callable[[User, Params], Reply]
 
 MAX_LINK = 2000
 DEFAULT_SMS_COUNTRY = "us"
+INCORRECT_ORDER = "Incorrect order ID"  # the standard's words, single and batch alike
+REFILL_NOT_FOUND = "Refill not found"
 
 
 # --- catalog ----------------------------------------------------------------------------
 
 
 def services(user: User, params: Params) -> Reply:
-    """The standard bare list, or with `limit` > 0 the HstockPlus page object."""
+    """The standard bare list, or with `limit` > 0 the HstockPlus page object.
+
+    The plain bare list leaves products out unless `products=1` asks for them (a standard
+    client would price them per 1,000); `category`/`subcategory` (HstockPlus parameters no
+    standard client sends) and the page object, which carry `entityType`, have them all.
+    """
     page = params.whole("page", default=1, invalid="Invalid page")
     limit = params.whole("limit", default=0, invalid="Invalid limit")
     if page < 1:
         raise ApiError("Invalid page")
     category, subcategory = params.text("category"), params.text("subcategory")
-    if not (limit or category or subcategory):
+    products = params.text("products") in ("1", "true")
+    if not (limit or category or subcategory or products):
         return snapshot.services_body()
     chosen = catalog.filtered(category=category, subcategory=subcategory)
     if not limit:
-        return catalog.service_rows(chosen)
+        return catalog.service_rows(chosen, standard=True)
     return catalog.services_page(chosen, page=page, limit=limit)
 
 
@@ -66,7 +75,10 @@ def add(user: User, params: Params) -> Reply:
     try:
         order = place_order(user=user, service_id=params.text("service"),
                             quantity=params.text("quantity"),
-                            link=params.text("link", max_length=MAX_LINK))
+                            link=params.text("link", max_length=MAX_LINK),
+                            runs=params.text("runs"), interval=params.text("interval"),
+                            fields={name: params.text(name, max_length=MAX_FIELD)
+                                    for name in EXTRA_FIELDS if params.has(name)})
     except PlacementError as exc:  # NotEnoughFunds included: "Insufficient balance: ..."
         raise ApiError(exc.message) from None
     return {"order": order.pk}
@@ -77,28 +89,68 @@ def _orders(user: User, ids: list[int]) -> dict[int, Order]:
     return {order.pk: order for order in found}
 
 
+def _listed(params: Params, single: str, batch: str) -> list[str] | None:
+    """The ids of a batch call: `batch=1,2,3`, or `single=1,2` as some SDKs send it; None
+    for a call about one id."""
+    if params.has(batch) and not params.has(single):
+        return params.ids(batch)
+    if params.is_list(single):
+        return params.ids(single)
+    return None
+
+
 def status(user: User, params: Params) -> Reply:
-    """`order`, or `orders=1,2,...` (up to 100) answered as an object keyed by id."""
-    if params.has("orders") and not params.has("order"):
-        tokens = params.ids("orders")
+    """`order`, or `orders=1,2,...` (up to 100, also `order=1,2`) answered as an object keyed
+    by id."""
+    tokens = _listed(params, "order", "orders")
+    if tokens is not None:
         found = _orders(user, [i for i in map(as_id, tokens) if i])
-        incorrect = {"error": "Incorrect order ID"}
+        incorrect = {"error": INCORRECT_ORDER}
         return {token: serialization.order_status(found[order_id])
                 if (order_id := as_id(token)) in found else incorrect for token in tokens}
-    order_id = params.id("order", missing="Order ID is required", unknown="Order not found")
+    order_id = params.id("order", missing="Order ID is required", unknown=INCORRECT_ORDER)
     order = _orders(user, [order_id]).get(order_id)
     if order is None:
-        raise ApiError("Order not found")
+        raise ApiError(INCORRECT_ORDER)
     return serialization.order_status(order)
 
 
+def _each(tokens: list[str], field: str, result: str,
+          act: Callable[[int], object], unknown: str) -> list[dict[str, object]]:
+    """`[{field: id, result: act(id) or {"error": ...}}, ...]` in the order asked: one
+    refusal costs only its own item."""
+    items: list[dict[str, object]] = []
+    for token in tokens:
+        number = as_id(token)
+        try:
+            if number is None:
+                raise ApiError(unknown)
+            outcome = act(number)
+        except ApiError as exc:
+            outcome = {"error": exc.message}
+        items.append({field: number or token, result: outcome})
+    return items
+
+
 def refill(user: User, params: Params) -> Reply:
-    order_id = params.id("order", missing="Order ID is required", unknown="Order not found")
+    """`order`, or `orders=1,2,...` answered as `[{"order", "refill"}, ...]`."""
+    tokens = _listed(params, "order", "orders")
+    if tokens is not None:
+        return _each(tokens, "order", "refill",
+                     lambda order_id: passthrough.request_refill(user, order_id).pk,
+                     INCORRECT_ORDER)
+    order_id = params.id("order", missing="Order ID is required", unknown=INCORRECT_ORDER)
     return {"refill": passthrough.request_refill(user, order_id).pk}
 
 
 def refill_status(user: User, params: Params) -> Reply:
-    refill_id = params.id("refill", missing="Refill ID is required", unknown="Refill not found")
+    """`refill`, or `refills=1,2,...` answered as `[{"refill", "status"}, ...]`."""
+    tokens = _listed(params, "refill", "refills")
+    if tokens is not None:
+        return _each(tokens, "refill", "status",
+                     lambda refill_id: passthrough.refill_status(user, refill_id),
+                     REFILL_NOT_FOUND)
+    refill_id = params.id("refill", missing="Refill ID is required", unknown=REFILL_NOT_FOUND)
     return {"status": passthrough.refill_status(user, refill_id)}
 
 

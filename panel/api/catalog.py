@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from panel.api.params import ApiError
 from panel.api.serialization import SERVICE_COLUMNS, money, service_row
-from provider.models import Service, SmsCountry, SmsPrice
+from provider.models import EntityType, Service, SmsCountry, SmsPrice
 
 ORDERING = ("category__position", "category__name", "id")
 MAX_PAGE_SIZE = 1000
@@ -21,11 +21,19 @@ def on_sale_services() -> QuerySet[Service]:
     return Service.objects.on_sale()
 
 
-def service_rows(services: QuerySet[Service], start: int = 0,
-                 stop: int | None = None) -> list[dict[str, object]]:
-    """Rows `start:stop` of `services` in catalog order, in one query."""
+def service_rows(services: QuerySet[Service], start: int = 0, stop: int | None = None, *,
+                 standard: bool = False) -> list[dict[str, object]]:
+    """Rows `start:stop` of `services` in catalog order, in one query (`standard`: as the
+    bare list writes them)."""
     rows = services.order_by(*ORDERING).values(*SERVICE_COLUMNS)[start:stop]
-    return [service_row(row) for row in rows]
+    return [service_row(row, standard=standard) for row in rows]
+
+
+def without_products(services: QuerySet[Service]) -> QuerySet[Service]:
+    """What a client that speaks only the standard may see. It prices an order as
+    `quantity * rate / 1000`, so a product (priced per item) listed to it would sell at a
+    thousandth of its price: products are left out of the bare list unless asked for."""
+    return services.exclude(entity_type=EntityType.PRODUCT)
 
 
 def filtered(*, category: str = "", subcategory: str = "") -> QuerySet[Service]:

@@ -33,20 +33,25 @@ class ActionDoc:
 
 
 SERVICE_ROW = {"service": 1, "name": "Instagram Followers", "type": "Default",
-               "category": "Instagram", "rate": "0.55", "min": 100, "max": 10000,
-               "refill": True, "cancel": False, "stock": 10000, "entityType": "smm",
+               "category": "Instagram", "rate": "0.55", "min": "100", "max": "10000",
+               "refill": True, "cancel": False, "dripfeed": True, "stock": 10000,
+               "entityType": "smm",
                "autoDelivery": True}
 
 ACTIONS = (
     ActionDoc(
-        "services", "Every service on sale. Without limit, the standard bare list; with "
-        "limit > 0, one page in an object with total, page, limit (at most 1000) and "
-        "total_pages. rate is the price per 1,000 for smm services and per item for "
-        "products.",
+        "services", "Every service on sale. Without limit, the standard bare list (min and "
+        "max as strings); with limit > 0, one page in an object with total, page, limit (at "
+        "most 1000) and total_pages. rate is the price per 1,000 for smm services and per "
+        "item for products (entityType product). Products are left out of the plain bare "
+        "list, where a standard client would price them per 1,000: ask with products=1, a "
+        "category filter or limit. refill and cancel are true only when the panel can carry "
+        "them out for that service.",
         (Param("category", "only this category (a name from categories)"),
          Param("subcategory", "only this subcategory"),
          Param("limit", "services per page; 0 or absent: all, as a bare list"),
-         Param("page", "the page, from 1 (with limit)")),
+         Param("page", "the page, from 1 (with limit)"),
+         Param("products", "1: the bare list includes products (priced per item)")),
         {}, [SERVICE_ROW]),
     ActionDoc(
         "categories", "The categories with services on sale, each with its subcategories.",
@@ -58,31 +63,53 @@ ACTIONS = (
         {"service": "4"}, {"service": 4, "stock": 42, "available": True,
                            "entityType": "product", "autoDelivery": True}),
     ActionDoc(
-        "add", "Place an order; it is charged to your balance at once.",
+        "add", "Place an order; it is charged to your balance at once. The service's type "
+        "says which fields it takes: Default (link, quantity; runs and interval for a "
+        "drip-feed where dripfeed is true, charged runs x quantity), Package (link only, the "
+        "rate is the price of one order), Custom Comments (link, comments one per line: the "
+        "quantity is the number of lines), Custom Comments Package (link, comments), "
+        "Mentions Custom List (link, usernames one per line, counted likewise), Mentions "
+        "(usernames, hashtags), Mentions Hashtag (hashtag), Mentions User Followers and "
+        "Comment Likes (username), Mentions Media Likers (media), Poll (answer_number), "
+        "Invites from Groups (groups). Subscriptions are not sold through the API yet.",
         (Param("service", "the service id", required=True),
-         Param("quantity", "between the service's min and max", required=True),
+         Param("quantity", "between the service's min and max (not for packages and "
+               "types that count lines)"),
          Param("link", "the URL to deliver to (smm services); for products an optional "
-               "delivery e-mail or reference")),
+               "delivery e-mail or reference"),
+         Param("runs", "drip-feed: how many deliveries of quantity"),
+         Param("interval", "drip-feed: minutes between runs"),
+         Param("comments", "Custom Comments: one per line"),
+         Param("usernames", "Mentions: one per line"),
+         Param("hashtags", "Mentions: one per line"),
+         Param("hashtag", "Mentions Hashtag"),
+         Param("username", "Mentions User Followers, Comment Likes"),
+         Param("media", "Mentions Media Likers"),
+         Param("answer_number", "Poll: the answer to vote for"),
+         Param("groups", "Invites from Groups: one per line")),
         {"service": "1", "quantity": "1000", "link": "https://instagram.com/p/abc"},
         {"order": 23501}),
     ActionDoc(
         "status", "An order's status: Pending, In progress, Completed, Partial or Canceled. "
         "charge is what you paid, less refunds. Products list the delivered accounts. "
-        "With orders (up to 100 ids), an object keyed by id.",
+        "charge, start_count and remains are strings. With orders (up to 100 ids, or "
+        "order=1,2), an object keyed by id; an unknown id answers Incorrect order ID.",
         (Param("order", "an order id"), Param("orders", "comma-separated order ids")),
         {"order": "23501"},
-        {"status": "In progress", "charge": "0.5500", "start_count": 1000, "remains": 500,
+        {"status": "In progress", "charge": "0.5500", "start_count": "1000", "remains": "500",
          "currency": "USD", "autoDelivery": True}),
     ActionDoc(
         "balance", "Your balance.", (), {}, {"balance": "12.3400", "currency": "USD"}),
     ActionDoc(
-        "refill", "Ask for a refill of a completed order, for services with refill.",
-        (Param("order", "the order id", required=True),), {"order": "23501"},
-        {"refill": 12}),
+        "refill", "Ask for a refill of a completed order, for services with refill. With "
+        "orders (up to 100 ids), a list with one item per order: the refill id or an error.",
+        (Param("order", "the order id"), Param("orders", "comma-separated order ids")),
+        {"order": "23501"}, {"refill": 12}),
     ActionDoc(
-        "refill_status", "Where a refill stands.",
-        (Param("refill", "the refill id", required=True),), {"refill": "12"},
-        {"status": "Completed"}),
+        "refill_status", "Where a refill stands. With refills (up to 100 ids), a list with "
+        "one item per refill.",
+        (Param("refill", "the refill id"), Param("refills", "comma-separated refill ids")),
+        {"refill": "12"}, {"status": "Completed"}),
     ActionDoc(
         "cancel", "Ask to cancel orders in progress, for services with cancel; an order "
         "canceled is refunded for what was not delivered once it ends.",

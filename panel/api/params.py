@@ -74,5 +74,9 @@ class Params:
             raise ApiError(f"Too many ids: at most {MAX_IDS} per call")
         return ids
 
+    def is_list(self, name: str) -> bool:
+        """Whether the field holds a comma list (`order=1,2`)."""
+        return "," in self._form.get(name, "")
+
     def has(self, name: str) -> bool:
         return bool(self._form.get(name, "").strip())

@@ -38,7 +38,7 @@ def _customer_order(user: User, order_id: int) -> Order:
     order = (Order.objects.select_related("service", "provider")
              .filter(pk=order_id, user=user).exclude(kind=Kind.SMS).first())
     if order is None:
-        raise ApiError("Order not found")
+        raise ApiError("Incorrect order ID")
     return order
 
 
@@ -46,6 +46,8 @@ def request_refill(user: User, order_id: int) -> Refill:
     order = _customer_order(user, order_id)
     if order.service is None or not order.service.refill:
         raise ApiError("Refill is not available for this service")
+    if order.provider.has_refill is False:
+        raise ApiError("Refill is not supported for this service")
     if order.state not in REFILLABLE or order.upstream_id is None:
         raise ApiError("Refill is available once the order is completed")
     client = order.provider.client()
@@ -86,6 +88,8 @@ def _cancelable(order: Order | None) -> str | None:
         return "Incorrect order ID"
     if order.service is None or not order.service.cancel:
         return "Cancel is not available for this service"
+    if order.provider.has_cancel is False:
+        return "Cancel is not supported for this service"
     if order.state != State.PLACED or order.upstream_id is None:
         return ("The order has ended" if order.state in (State.COMPLETED, State.PARTIAL,
                                                           State.CANCELED, State.REJECTED)

@@ -14,7 +14,8 @@ FOUR_PLACES = Decimal("0.0001")
 # The `.values()` columns a service row is built from (one query, no model instances).
 SERVICE_COLUMNS = ("id", "name", "custom_name", "type", "category__name", "sell_price",
                    "price_unit", "min_quantity", "max_quantity", "refill", "cancel", "stock",
-                   "entity_type", "auto_delivery")
+                   "entity_type", "auto_delivery", "dripfeed", "provider__has_refill",
+                   "provider__has_cancel")
 
 ORDER_WORDS = {
     State.COMPLETED: "Completed",
@@ -51,20 +52,25 @@ def iso_utc(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def service_row(row: dict) -> dict[str, object]:
+def service_row(row: dict, *, standard: bool = False) -> dict[str, object]:
     """One service as `services` lists it, from a `.values(*SERVICE_COLUMNS)` row. `rate` is
-    the sell price per the service's price unit; `stock` is the maximum when not tracked."""
+    the sell price per the service's price unit; `stock` is the maximum when not tracked.
+    `standard`: the bare list, where the standard writes `min` and `max` as strings.
+    `refill` and `cancel` are true only when the panel can carry them out: the service offers
+    them and its provider has the action."""
+    low, high = row["min_quantity"], row["max_quantity"]
     return {
         "service": row["id"],
         "name": row["custom_name"] or row["name"],
         "type": row["type"],
         "category": row["category__name"],
         "rate": rate(row["sell_price"]),
-        "min": row["min_quantity"],
-        "max": row["max_quantity"],
-        "refill": row["refill"],
-        "cancel": row["cancel"],
-        "stock": row["stock"] if row["stock"] is not None else row["max_quantity"],
+        "min": str(low) if standard else low,
+        "max": str(high) if standard else high,
+        "refill": row["refill"] and row["provider__has_refill"] is True,
+        "cancel": row["cancel"] and row["provider__has_cancel"] is True,
+        "dripfeed": row["dripfeed"],
+        "stock": row["stock"] if row["stock"] is not None else high,
         "entityType": row["entity_type"],
         "autoDelivery": row["auto_delivery"],
     }
@@ -92,12 +98,14 @@ def order_remains(order: Order) -> int:
 
 def order_status(order: Order) -> dict[str, object]:
     """`status` for one order: what the customer paid (minus refunds), never the upstream's
-    cost; for products, the accounts delivered so far."""
+    cost; for products, the accounts delivered so far. `charge`, `start_count` and `remains`
+    are strings, as in the standard's documentation."""
     reply: dict[str, object] = {
         "status": order_word(order),
         "charge": money(order.charge - order.refunded),
-        "start_count": order.start_count if order.start_count is not None else 0,
-        "remains": order_remains(order),
+        # Strings, as the standard writes them: clients test `if remains:`, and "0" is true.
+        "start_count": str(order.start_count if order.start_count is not None else 0),
+        "remains": str(order_remains(order)),
         "currency": currency(),
         "autoDelivery": order.auto_delivery,
     }

@@ -1,4 +1,5 @@
-"""The full `services` list, serialized once and kept ready in the cache.
+"""The bare `services` list (no products: see `catalog.without_products`), serialized once
+and kept ready in the cache.
 
 A catalog of 20,000 services takes a while to query and serialize, so the bare list is built
 after every sync and every repricing (`catalog_changed`) and stored as bytes in the cache,
@@ -19,11 +20,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from panel.api.catalog import on_sale_services, service_rows
+from panel.api.catalog import on_sale_services, service_rows, without_products
 
 log = logging.getLogger(__name__)
 
-KEY = "api:services:v1"
+KEY = "api:services:v2"
 STAMP = f"{KEY}:stamp"
 REBUILDING = f"{KEY}:rebuilding"
 REBUILD_LOCK_SECONDS = 60
@@ -33,7 +34,7 @@ _local: tuple[str, bytes] | None = None
 
 
 def build() -> bytes:
-    rows = service_rows(on_sale_services())
+    rows = service_rows(without_products(on_sale_services()), standard=True)
     return json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode()
 
 

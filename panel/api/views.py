@@ -1,6 +1,7 @@
 """The customers' API endpoint and its documentation page.
 
-The endpoint owns the transport: POST only, the key in the form body (never the URL), the
+The endpoint owns the transport: POST only, the key in the form body (never the URL; GET
+with the key in the query string only when the owner sets `API_ALLOW_GET`), the
 failed-key limit per client address, the per-key rate limit, then one action. Every answer
 is JSON; refusals are `{"error": message}` with HTTP 200 as clients in this ecosystem read
 the body, rate limits HTTP 429 with the same shape. Nothing a customer sends should reach
@@ -10,6 +11,7 @@ the catch-all, which logs and answers "Internal error" rather than a 500 page.
 import json
 import logging
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -67,17 +69,21 @@ def endpoint(request: HttpRequest) -> HttpResponse:
 
 
 def _call(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
+    allow_get = settings.API_ALLOW_GET
+    if request.method == "GET" and allow_get:
+        form = request.GET  # the owner accepted keys in URLs (API_ALLOW_GET)
+    elif request.method != "POST":
         response = _error("Invalid request method", 405)
-        response["Allow"] = "POST"
+        response["Allow"] = "GET, POST" if allow_get else "POST"
         return response
-    if "key" in request.GET:
+    elif "key" in request.GET:
         return _error("Send the API key in the POST body, never in the URL")
-    request.upload_handlers = []  # file parts of a multipart body are read and dropped
-    try:
-        form = request.POST
-    except UNREADABLE:
-        return _error("Unreadable request: send a form-encoded POST")
+    else:
+        request.upload_handlers = []  # file parts of a multipart body are read and dropped
+        try:
+            form = request.POST
+        except UNREADABLE:
+            return _error("Unreadable request: send a form-encoded POST")
     address = client_address(request)
     if wait := exhausted("failed-key", address, failed_key_rate()):
         return _too_many("Too many invalid API keys from your address", wait)
@@ -117,6 +123,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     return render(request, "api/docs.html", {
         "endpoint": endpoint_url, "actions": actions, "fields": api_docs.try_fields(),
         "rate": per_key_rate(), "failed_rate": failed_key_rate(), "currency": money,
+        "allow_get": settings.API_ALLOW_GET,
     })
 
 

@@ -50,7 +50,7 @@ def on_sale() -> QuerySet[Service]:
 
 
 def services(filters: Filters) -> QuerySet[Service]:
-    rows = on_sale().select_related("category", "subcategory")
+    rows = on_sale().select_related("category", "subcategory", "provider")
     if filters.q:
         rows = rows.filter(Q(name__icontains=filters.q) | Q(custom_name__icontains=filters.q)
                            | Q(category__name__icontains=filters.q)

@@ -5,6 +5,7 @@ The page and the quote refuse exactly what placing would refuse, with its messag
 call the same function.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from panel.storefront.context import balance_of
 from panel.storefront.rendering import customer_required, go_to_order, page
 from panel.storefront.verification import require_verified
 from provider.models import Service
+from provider.service_types import EXTRA_FIELDS, service_type
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,42 @@ class Preview:
         return None if self.amount is None else self.balance - self.amount
 
 
-def preview(*, user: User, service_id: object, quantity: object, link: object) -> Preview:
+FIELD_LABELS = {
+    "comments": "Comments (one per line)", "usernames": "Usernames (one per line)",
+    "hashtags": "Hashtags (one per line)", "groups": "Groups (one per line)",
+    "hashtag": "Hashtag", "username": "Username", "media": "Media URL",
+    "answer_number": "Answer number",
+}
+
+
+def extras(params: Mapping[str, object]) -> dict[str, object]:
+    """The drip-feed and service-type fields of a form, by name, for `quote`/`place_order`."""
+    given = {name: params.get(name) or "" for name in EXTRA_FIELDS if params.get(name)}
+    return {"runs": params.get("runs") or "", "interval": params.get("interval") or "",
+            "fields": given}
+
+
+def form_of(service: Service, params: Mapping[str, object]) -> dict[str, object]:
+    """What the order form asks for this service's type: the quantity or not, the type's own
+    fields (a text area for lists), and drip-feed where the service takes it."""
+    kind = service_type(service.type)
+    if kind is None:
+        return {"supported": False, "quantity": False, "fields": [], "dripfeed": False}
+    fields = [{"name": name, "label": FIELD_LABELS.get(name, name), "list": name in kind.lists,
+               "value": params.get(name) or ""} for name in kind.fields]
+    takes_quantity = kind.quantity and not kind.counted and not kind.per_order
+    return {"supported": True, "quantity": takes_quantity, "fields": fields,
+            "dripfeed": service.dripfeed and takes_quantity and not kind.fields,
+            "package": kind.per_order}
+
+
+def preview(*, user: User, service_id: object, quantity: object, link: object,
+            runs: object = "", interval: object = "",
+            fields: Mapping[str, object] | None = None) -> Preview:
     balance = balance_of(user)
     try:
-        q = quote(service_id=service_id, quantity=quantity, link=link)
+        q = quote(service_id=service_id, quantity=quantity, link=link, runs=runs,
+                  interval=interval, fields=fields)
     except PlacementError as exc:
         return Preview(error=exc.message, field=exc.field, balance=balance)
     if q.amount > balance:
@@ -68,6 +102,8 @@ def _context(request: HttpRequest, params: dict) -> dict:
     link = params.get("link", "")
     context = {
         "service": service, "category": category, "quantity": quantity, "link": link,
+        "form": form_of(service, params) if service else None,
+        "runs": params.get("runs", ""), "interval": params.get("interval", ""),
         "categories": selectors.categories,
         "services": (selectors.on_sale().filter(category_id=category)
                      .select_related("subcategory").order_by("subcategory__name", "id")
@@ -76,7 +112,7 @@ def _context(request: HttpRequest, params: dict) -> dict:
     }
     if service:
         context["preview"] = preview(user=request.user, service_id=service.pk,
-                                     quantity=quantity, link=link)
+                                     quantity=quantity, link=link, **extras(params))
     return context
 
 
@@ -100,7 +136,8 @@ def _place(request: HttpRequest) -> HttpResponse:
                 once.consume(request.user, token)
             require_verified(request.user)
             order = place_order(user=request.user, service_id=data.get("service"),
-                                quantity=data.get("quantity"), link=data.get("link", ""))
+                                quantity=data.get("quantity"), link=data.get("link", ""),
+                                **extras(data))
             if token:
                 once.record(token, order.pk)
     except once.AlreadySubmitted as exc:
@@ -118,6 +155,7 @@ def order_quote(request: HttpRequest) -> HttpResponse:
     """The live total for the form's service, quantity and link (an htmx fragment)."""
     params = request.GET
     context = {"preview": preview(user=request.user, service_id=params.get("service"),
-                                  quantity=params.get("quantity"), link=params.get("link", "")),
+                                  quantity=params.get("quantity"), link=params.get("link", ""),
+                                  **extras(params)),
                "link": params.get("link", ""), "verified": request.user.email_verified}
     return page(request, "storefront/order_new.html#quote", context)

@@ -28,6 +28,8 @@ def order_record(view: OrderView) -> dict[str, object]:
         "quantity": order.quantity, "link": order.link, "dialect": order.dialect,
         "created_at": iso_time(order.created_at), "status": str(progress.status),
         "remains": progress.remains, "charge": two_places(view.charge),
+        "runs": order.runs, "interval": order.interval,
+        "fields": order.fields, "package": order.package,
     }
 
 

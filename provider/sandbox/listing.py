@@ -24,6 +24,30 @@ def hstockplus_service(service: Service, stock: int) -> dict[str, object]:
     }
 
 
+# Filler services the standard dialect sells as other types of the standard, so orders of
+# each type can run end to end (the HstockPlus dialect lists them all as `Default`).
+STANDARD_TYPES: dict[int, str] = {
+    16: "Custom Comments", 22: "Poll", 24: "Comment Likes", 28: "Package",
+    34: "Mentions User Followers", 40: "Mentions Custom List",
+}
+# What `add` takes for each type besides `link` (and `quantity` unless counted or a package).
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "Default": (), "Package": (), "Custom Comments": ("comments",), "Poll": ("answer_number",),
+    "Comment Likes": ("username",), "Mentions User Followers": ("username",),
+    "Mentions Custom List": ("usernames",),
+}
+COUNTED = {"Custom Comments": "comments", "Mentions Custom List": "usernames"}
+
+
+def standard_type(service: Service) -> str:
+    return STANDARD_TYPES.get(service.id, "Default")
+
+
+def drips(service: Service) -> bool:
+    """Whether the standard dialect takes `runs` and `interval` for this service."""
+    return service.id % 4 == 1 and standard_type(service) == "Default"
+
+
 def standard_service(service: Service) -> dict[str, object]:
     """A service as a standard SMM panel lists it: numbers as strings, some extras.
 
@@ -32,13 +56,13 @@ def standard_service(service: Service) -> dict[str, object]:
     """
     rate = five_places(service.rate) if service.id % 3 == 0 else str(service.rate)
     item: dict[str, object] = {
-        "service": service.id, "name": service.name, "type": "Default",
+        "service": service.id, "name": service.name, "type": standard_type(service),
         "category": service.category, "rate": rate,
         "min": str(service.min_quantity), "max": str(service.max_quantity),
         "refill": service.refill, "cancel": service.cancel,
     }
     if service.id % 2 == 1:
-        item["dripfeed"] = service.id % 4 == 1
+        item["dripfeed"] = drips(service)
         item["desc"] = f"{service.subcategory} for {service.category}. Starts within minutes."
     return item
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from provider.sandbox import listing
 from provider.sandbox.state import Rejected, SandboxState
 
 type Params = Mapping[str, str]
@@ -102,7 +103,8 @@ def iso_time(epoch: float) -> str:
 
 
 def place_order(
-    state: SandboxState, params: Params, *, dialect: str, products: bool = True
+    state: SandboxState, params: Params, *, dialect: str, products: bool = True,
+    drips: bool = False,
 ) -> int:
     """The `add` action's common core: validate, charge, create; returns the order id.
 
@@ -114,6 +116,43 @@ def place_order(
         raise Rejected("Service not found")
     # A missing or non-numeric quantity is out of range like any other.
     quantity = whole_number(params, "quantity", 0) or 0
+    runs, interval = drip_feed(state, params, service_id) if drips else (None, None)
+    fields: dict[str, str] = {}
+    kind = "Default"
+    if drips:  # the standard dialect: its service types
+        kind = listing.standard_type(state.service(service_id))
+        quantity, fields = typed_order(kind, params, quantity)
     order = state.place_order(service_id=service_id, quantity=quantity,
-                              link=params.get("link", "").strip(), dialect=dialect)
+                              link=params.get("link", "").strip(), dialect=dialect,
+                              runs=runs, interval=interval, fields=fields,
+                              package=kind == "Package")
     return order.id
+
+
+def typed_order(kind: str, params: Params, quantity: int) -> tuple[int, dict[str, str]]:
+    """The quantity and fields of a standard `add` by the service's type: a package has no
+    quantity (one unit priced per order), comments and username lists count their lines."""
+    fields = {name: params.get(name, "").strip() for name in listing.TYPE_FIELDS[kind]}
+    for name, value in fields.items():
+        if not value:
+            raise Rejected(f"{name} is required for this service")
+    if kind == "Package":
+        return 1, fields
+    if kind in listing.COUNTED:
+        entries = [line for line in fields[listing.COUNTED[kind]].splitlines() if line.strip()]
+        return len(entries), fields
+    return quantity, fields
+
+
+def drip_feed(state: SandboxState, params: Params,
+              service_id: int) -> tuple[int | None, int | None]:
+    """`runs` and `interval` of a standard `add`, refused where the service cannot drip-feed
+    (as real providers refuse them: never silently one ordinary order)."""
+    if not (params.get("runs") or params.get("interval")):
+        return None, None
+    if not listing.drips(state.service(service_id)):
+        raise Rejected("Drip-feed is not available for this service")
+    runs, interval = whole_number(params, "runs", 0), whole_number(params, "interval", 0)
+    if runs is None or interval is None or runs < 1 or interval < 1:
+        raise Rejected("Incorrect runs or interval")
+    return runs, interval

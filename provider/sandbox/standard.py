@@ -39,7 +39,7 @@ def services(state: SandboxState, params: Params) -> RawJson:
 
 
 def add(state: SandboxState, params: Params) -> JsonObject:
-    return {"order": place_order(state, params, dialect=NAME, products=False)}
+    return {"order": place_order(state, params, dialect=NAME, products=False, drips=True)}
 
 
 def order_status(view: OrderView, currency: str) -> JsonObject:

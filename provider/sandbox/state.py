@@ -9,7 +9,7 @@ looks after it ended, or when any later call passes its end time, whichever come
 import heapq
 import threading
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from provider.sandbox.catalog import (
@@ -39,7 +39,7 @@ from provider.sandbox.lifecycle import (
     sms_code,
 )
 from provider.sandbox.listing import Listing
-from provider.sandbox.money import catalog_rate
+from provider.sandbox.money import catalog_rate, to_cents
 
 FIRST_ORDER_ID = 23501  # far above the small ids a fresh panel hands out
 REFILL_PENDING_SECONDS = 10.0
@@ -66,6 +66,10 @@ class Order:
     charge: Decimal  # what the order costs now: less than `paid` once it ended short
     canceled_at: float | None = None
     settled: bool = False
+    runs: int | None = None  # a drip-feed: `quantity` is then all runs together
+    interval: int | None = None  # minutes
+    fields: dict[str, str] = field(default_factory=dict)  # a service type's own fields
+    package: bool = False  # one unit priced per order
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,17 +246,27 @@ class SandboxState:
 
     # --- orders -----------------------------------------------------------------------------
 
-    def place_order(self, *, service_id: int, quantity: int, link: str, dialect: str) -> Order:
-        """Take the money (and stock) and create the order, or raise Rejected."""
+    def place_order(self, *, service_id: int, quantity: int, link: str, dialect: str,
+                    runs: int | None = None, interval: int | None = None,
+                    fields: dict[str, str] | None = None, package: bool = False) -> Order:
+        """Take the money (and stock) and create the order, or raise Rejected. With `runs`,
+        a drip-feed: `quantity` is per run, charged and delivered `runs` times."""
         with self._lock:
             service = self.service(service_id)
-            self._check_order(service, quantity, link)
+            if package:  # a standard `Package`: one unit at its rate, no quantity
+                quantity = 1
+            else:
+                self._check_order(service, quantity, link)
+            if runs is not None:
+                quantity *= runs
             now = self.clock.now()
-            charge = charge_for(service, quantity)
+            charge = to_cents(service.rate) if package else charge_for(service, quantity)
             self._debit(charge, now)
             if service.is_product:
                 self._stock[service.id] -= quantity
-            order = Order(self._new_id(), service, quantity, link, dialect, now, charge, charge)
+            order = Order(self._new_id(), service, quantity, link, dialect, now, charge, charge,
+                          runs=runs, interval=interval, fields=dict(fields or {}),
+                          package=package)
             self._orders[order.id] = order
             ends_short = settles_at(service)
             if ends_short is not None:

@@ -97,10 +97,15 @@ def _call(ids: dict[str, int]) -> dict[str, tuple[dict[str, str], object]]:
     product = ids["product"]
     incorrect = {"error": "Incorrect order ID"}
     return {
-        "status": ({"action": "status", "order": str(product)}, NOT_FOUND),
+        "status": ({"action": "status", "order": str(product)}, incorrect),
         "multi-status": ({"action": "status", "orders": f"{smm},{product}"},
                          {str(smm): incorrect, str(product): incorrect}),
-        "refill": ({"action": "refill", "order": str(smm)}, NOT_FOUND),
+        "refill": ({"action": "refill", "order": str(smm)}, incorrect),
+        "multi-refill": ({"action": "refill", "orders": f"{smm},{product}"},
+                         [{"order": smm, "refill": incorrect},
+                          {"order": product, "refill": incorrect}]),
+        "multi-refill_status": ({"action": "refill_status", "refills": str(refill)},
+                                [{"refill": refill, "status": {"error": "Refill not found"}}]),
         "refill_status": ({"action": "refill_status", "refill": str(refill)},
                           {"error": "Refill not found"}),
         "cancel": ({"action": "cancel", "order": str(running)},

@@ -16,7 +16,7 @@ from tests.panel.api.helpers import FOLLOWERS, GMAIL, NETFLIX, TWITTER, synced
 pytestmark = pytest.mark.django_db
 
 ROW_FIELDS = {"service", "name", "type", "category", "rate", "min", "max", "refill", "cancel",
-              "stock", "entityType", "autoDelivery"}
+              "dripfeed", "stock", "entityType", "autoDelivery"}
 
 
 def on_sale():
@@ -26,21 +26,38 @@ def on_sale():
 def test_services_is_the_standard_bare_list(api, alice_key, provider):
     status, rows = api(alice_key, "services")
     assert status == 200 and isinstance(rows, list)
-    assert len(rows) == on_sale().count() == 40
+    smm = on_sale().exclude(entity_type="product")
+    assert len(rows) == smm.count() == 26 < on_sale().count() == 40
     assert all(set(row) == ROW_FIELDS for row in rows)
     by_id = {row["service"]: row for row in rows}
-    assert set(by_id) == set(on_sale().values_list("pk", flat=True))
+    assert set(by_id) == set(smm.values_list("pk", flat=True))
     followers = Service.objects.get(provider=provider, upstream_id=FOLLOWERS)
+    # `min` and `max` as strings, as the standard writes them; `refill` false: the service
+    # offers it, but this provider (HstockPlus) has no `refill` action to carry it out.
     assert by_id[followers.pk] == {
         "service": followers.pk, "name": "Instagram Followers", "type": "Default",
-        "category": "Instagram", "rate": rate(followers.sell_price), "min": 100, "max": 10000,
-        "refill": True, "cancel": False, "stock": 10000, "entityType": "smm",
-        "autoDelivery": True}
-    gmail = by_id[Service.objects.get(provider=provider, upstream_id=GMAIL).pk]
+        "category": "Instagram", "rate": rate(followers.sell_price), "min": "100",
+        "max": "10000", "refill": False, "cancel": False, "dripfeed": False, "stock": 10000,
+        "entityType": "smm", "autoDelivery": True}
+
+
+def test_products_only_where_a_client_reads_them_as_products(api, alice_key, provider):
+    """A standard client prices `quantity * rate / 1000`: a product's per-item rate in the
+    plain bare list would sell it at a thousandth. It comes with `products=1`, a category
+    filter, or the page object, each carrying `entityType`."""
+    gmail_id = Service.objects.get(provider=provider, upstream_id=GMAIL).pk
+    assert gmail_id not in {row["service"] for row in api(alice_key, "services")[1]}
+    rows = api(alice_key, "services", products=1)[1]
+    assert len(rows) == on_sale().count() == 40
+    by_id = {row["service"]: row for row in rows}
+    gmail = by_id[gmail_id]
     assert (gmail["entityType"], gmail["stock"], gmail["min"], gmail["max"]) == (
-        "product", 50, 1, 50)
+        "product", 50, "1", "50")
     assert by_id[Service.objects.get(provider=provider, upstream_id=NETFLIX).pk][
         "autoDelivery"] is False
+    page = api(alice_key, "services", limit=100)[1]
+    listed = {row["service"]: row for row in page["services"]}
+    assert listed[gmail_id]["entityType"] == "product" and listed[gmail_id]["min"] == 1
 
 
 def test_services_show_our_names_and_prices_never_the_upstreams(api, alice_key, provider):
@@ -52,7 +69,7 @@ def test_services_show_our_names_and_prices_never_the_upstreams(api, alice_key, 
     twitter = Service.objects.get(provider=provider, upstream_id=TWITTER)
     Service.objects.filter(pk=twitter.pk).update(price_override=D("9.990000"),
                                                  sell_price=D("9.990000"))
-    rows = {row["service"]: row for row in api(alice_key, "services")[1]}
+    rows = {row["service"]: row for row in api(alice_key, "services", products=1)[1]}
     assert rows[followers.pk]["name"] == "Real Followers (ours)"
     assert rows[followers.pk]["rate"] == "0.60"  # 0.50 + 20%
     assert rows[twitter.pk]["rate"] == "9.99"
@@ -67,7 +84,7 @@ def test_only_what_is_on_sale(api, alice_key, provider, sandbox):
     Service.objects.filter(provider=provider, upstream_id=3).update(sell_price=0)
     second.enabled = False
     second.save()
-    rows = api(alice_key, "services")[1]
+    rows = api(alice_key, "services", products=1)[1]
     listed = {row["service"] for row in rows}
     expected = set(Service.objects.filter(provider=provider).exclude(
         upstream_id__in=[1, 2, 3]).values_list("pk", flat=True))
@@ -86,13 +103,16 @@ def test_paginated_envelope(api, alice_key, provider):
     assert status == 200
     assert set(page) == {"services", "total", "page", "limit", "total_pages"}
     assert (page["total"], page["page"], page["limit"], page["total_pages"]) == (40, 2, 15, 3)
-    everything = api(alice_key, "services")[1]
-    assert page["services"] == everything[15:30]
+    everything = api(alice_key, "services", products=1)[1]
+    # The same rows; `min`/`max` are strings only in the bare list.
+    assert [row["service"] for row in page["services"]] == [
+        row["service"] for row in everything[15:30]]
+    assert page["services"][0]["min"] == int(everything[15]["min"])
     last = api(alice_key, "services", limit=15, page=3)[1]
     assert len(last["services"]) == 10
     assert api(alice_key, "services", limit=15, page=99)[1]["services"] == []
     assert api(alice_key, "services", limit=10**6)[1]["limit"] == 1000
-    assert api(alice_key, "services", limit=0)[1] == everything
+    assert api(alice_key, "services", limit=0)[1] == api(alice_key, "services")[1]
 
 
 @pytest.mark.parametrize(("params", "message"), [
@@ -112,11 +132,13 @@ def test_category_and_subcategory_filters_in_both_shapes(api, alice_key, provide
     assert {row["service"] for row in followers} == set(
         expected.filter(subcategory__name="Followers").values_list("pk", flat=True))
     assert api(alice_key, "services", subcategory="Followers")[1] == [
-        row for row in api(alice_key, "services")[1]
+        row for row in api(alice_key, "services", products=1)[1]
         if row["service"] in set(on_sale().filter(subcategory__name="Followers")
                                  .values_list("pk", flat=True))]
     paged = api(alice_key, "services", category="Instagram", limit=2)[1]
-    assert paged["total"] == len(instagram) and paged["services"] == instagram[:2]
+    assert paged["total"] == len(instagram)
+    assert [row["service"] for row in paged["services"]] == [
+        row["service"] for row in instagram[:2]]
     assert api(alice_key, "services", category="Nope")[1] == []
 
 
@@ -161,7 +183,7 @@ def test_sync_builds_the_list_and_a_request_only_reads_it(
     assert cache.get(snapshot.KEY) is not None
     with django_assert_num_queries(1):  # the key
         status, rows = api(alice_key, "services")
-    assert status == 200 and len(rows) == 40
+    assert status == 200 and len(rows) == 26  # the SMM services: no products
 
 
 def test_repricing_rebuilds_the_list_once_it_commits(api, alice_key, provider,
@@ -224,7 +246,7 @@ def test_a_cache_outage_still_answers(api, alice_key, provider, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     monkeypatch.setattr(cache, "add", down)
     status, rows = api(alice_key, "services")
-    assert status == 200 and len(rows) == 40
+    assert status == 200 and len(rows) == 26
 
 
 @pytest.mark.parametrize("params", [{}, {"limit": "50", "page": "2"},
@@ -266,3 +288,20 @@ def test_an_admin_edit_rebuilds_the_list(transactional_db, api, alice_key, provi
     admin.site._registry[Service].save_model(request, followers, None, True)
     rows = api(alice_key, "services")[1]
     assert followers.pk not in {row["service"] for row in rows}
+
+
+def test_actions_detected_at_a_resync_rebuild_the_list(api, alice_key, sandbox, monkeypatch):
+    """A provider whose actions were not known yet (an existing one after an upgrade): the
+    resync that detects them rebuilds the list, though no service changed."""
+    from provider import sync
+    from provider.models import Provider
+
+    standard = synced(sandbox, name="standard", standard=True)
+    changes = []
+    monkeypatch.setattr(sync, "catalog_changed", lambda: changes.append(1))
+    sync.sync_provider(Provider.objects.get(pk=standard.pk))
+    assert changes == []  # nothing new
+    Provider.objects.filter(pk=standard.pk).update(has_refill=None, has_cancel=None)
+    sync.sync_provider(Provider.objects.get(pk=standard.pk))
+    assert changes == [1]
+    assert Provider.objects.filter(pk=standard.pk, has_refill=True, has_cancel=True).exists()

@@ -117,20 +117,20 @@ def test_status_follows_the_order_to_completed(api, alice_key, svc, sandbox):
     order_id = add(api, alice_key, svc(FOLLOWERS), 1000)["order"]
     charge = Order.objects.get(pk=order_id).charge
     assert status_of(api, alice_key, order_id) == {
-        "status": "Pending", "charge": f"{charge:.4f}", "start_count": 0, "remains": 1000,
+        "status": "Pending", "charge": f"{charge:.4f}", "start_count": "0", "remains": "1000",
         "currency": "USD", "autoDelivery": True}
     forward_one(order_id)
     assert status_of(api, alice_key, order_id)["status"] == "Pending"
     sandbox.advance(15)
     poll(everything=True)
     answer = status_of(api, alice_key, order_id)
-    assert answer["status"] == "In progress" and answer["start_count"] == 1000
-    assert 0 < answer["remains"] < 1000
+    assert answer["status"] == "In progress" and answer["start_count"] == "1000"
+    assert 0 < int(answer["remains"]) < 1000
     sandbox.advance(20)
     poll(everything=True)
     answer = status_of(api, alice_key, order_id)
-    assert answer == {"status": "Completed", "charge": f"{charge:.4f}", "start_count": 1000,
-                      "remains": 0, "currency": "USD", "autoDelivery": True}
+    assert answer == {"status": "Completed", "charge": f"{charge:.4f}", "start_count": "1000",
+                      "remains": "0", "currency": "USD", "autoDelivery": True}
     # Never the upstream's id or cost.
     order = Order.objects.get(pk=order_id)
     assert str(order.upstream_id) not in str(answer)
@@ -144,7 +144,7 @@ def test_partial_charge_is_net_of_the_refund(api, alice_key, svc, sandbox):
     order = Order.objects.get(pk=order_id)
     assert order.refunded > 0
     answer = status_of(api, alice_key, order_id)
-    assert answer["status"] == "Partial" and answer["remains"] == 500
+    assert answer["status"] == "Partial" and answer["remains"] == "500"
     assert answer["charge"] == f"{order.charge - order.refunded:.4f}"
 
 
@@ -154,7 +154,7 @@ def test_canceled_upstream(api, alice_key, svc, sandbox):
     sandbox.advance(11)
     poll(everything=True)
     answer = status_of(api, alice_key, order_id)
-    assert (answer["status"], answer["charge"], answer["remains"]) == ("Canceled", "0.0000", 10)
+    assert (answer["status"], answer["charge"], answer["remains"]) == ("Canceled", "0.0000", "10")
 
 
 def test_rejected_reads_canceled_with_everything_remaining(api, alice_key, svc, sandbox):
@@ -162,7 +162,7 @@ def test_rejected_reads_canceled_with_everything_remaining(api, alice_key, svc, 
     order_id = add(api, alice_key, svc(FOLLOWERS), 300)["order"]
     assert forward_one(order_id) == State.REJECTED
     assert status_of(api, alice_key, order_id) == {
-        "status": "Canceled", "charge": "0.0000", "start_count": 0, "remains": 300,
+        "status": "Canceled", "charge": "0.0000", "start_count": "0", "remains": "300",
         "currency": "USD", "autoDelivery": True}
 
 
@@ -172,7 +172,7 @@ def test_held_states_read_pending(api, alice_key, svc, state):
     order_id = add(api, alice_key, svc(FOLLOWERS), 100)["order"]
     Order.objects.filter(pk=order_id).update(state=state)
     answer = status_of(api, alice_key, order_id)
-    assert (answer["status"], answer["remains"]) == ("Pending", 100)
+    assert (answer["status"], answer["remains"]) == ("Pending", "100")
 
 
 @pytest.mark.parametrize(("upstream", "word"), [
@@ -183,7 +183,7 @@ def test_placed_mirrors_the_upstream_word(api, alice_key, svc, upstream, word):
     Order.objects.filter(pk=order_id).update(state=State.PLACED, upstream_id=1,
                                              upstream_status=upstream, remains=40)
     answer = status_of(api, alice_key, order_id)
-    assert (answer["status"], answer["remains"]) == (word, 40)
+    assert (answer["status"], answer["remains"]) == (word, "40")
 
 
 def test_refunds_made_by_staff_show_in_the_charge(api, alice_key, svc):
@@ -206,7 +206,7 @@ def test_products_list_their_accounts(api, alice_key, svc, sandbox):
     sandbox.advance(10)
     poll(everything=True)
     answer = status_of(api, alice_key, order_id)
-    assert (answer["status"], answer["remains"], len(answer["accounts"])) == ("Partial", 2, 2)
+    assert (answer["status"], answer["remains"], len(answer["accounts"])) == ("Partial", "2", 2)
 
 
 def test_manual_product_before_delivery(api, alice_key, svc):
@@ -218,9 +218,10 @@ def test_manual_product_before_delivery(api, alice_key, svc):
 
 def test_status_only_of_ones_own_orders(api, alice_key, bob_key, svc):
     order_id = add(api, alice_key, svc(FOLLOWERS), 100)["order"]
-    assert api(bob_key, "status", order=order_id) == (200, {"error": "Order not found"})
-    assert api(alice_key, "status", order=999999) == (200, {"error": "Order not found"})
-    assert api(alice_key, "status", order="abc") == (200, {"error": "Order not found"})
+    # The standard's words, single and batch alike.
+    assert api(bob_key, "status", order=order_id) == (200, {"error": "Incorrect order ID"})
+    assert api(alice_key, "status", order=999999) == (200, {"error": "Incorrect order ID"})
+    assert api(alice_key, "status", order="abc") == (200, {"error": "Incorrect order ID"})
     assert api(alice_key, "status") == (200, {"error": "Order ID is required"})
 
 
@@ -232,9 +233,34 @@ def test_multi_status_with_foreign_and_unknown_ids(api, alice_key, bob_key, svc)
     assert status == 200
     assert list(answer) == [str(mine[0]), str(mine[1]), str(bobs), "999999", "abc"]
     assert answer[str(mine[0])]["status"] == "Pending"
-    assert answer[str(mine[1])]["remains"] == 100
+    assert answer[str(mine[1])]["remains"] == "100"
     for foreign in (str(bobs), "999999", "abc"):
         assert answer[foreign] == {"error": "Incorrect order ID"}
+
+
+def test_status_with_a_comma_list_in_order_answers_like_orders(api, alice_key, bob_key, svc):
+    """Some SDKs send `order=1,2` for several orders."""
+    mine = [add(api, alice_key, svc(FOLLOWERS), 100)["order"] for _ in range(2)]
+    bobs = add(api, bob_key, svc(FOLLOWERS), 100)["order"]
+    ids = f"{mine[0]},{mine[1]},{bobs}"
+    status, answer = api(alice_key, "status", order=ids)
+    assert status == 200 and answer == api(alice_key, "status", orders=ids)[1]
+    assert answer[str(mine[0])]["remains"] == "100"
+    assert answer[str(bobs)] == {"error": "Incorrect order ID"}
+
+
+def test_status_numbers_are_strings_so_a_zero_remains_is_seen(api, alice_key, svc):
+    """A client testing `if status["remains"]:` must see a completed order's "0"."""
+    order_id = add(api, alice_key, svc(FOLLOWERS), 100)["order"]
+    Order.objects.filter(pk=order_id).update(state=State.COMPLETED, upstream_id=1,
+                                             start_count=0, remains=0)
+    answer = status_of(api, alice_key, order_id)
+    assert (answer["charge"], answer["start_count"], answer["remains"]) == (
+        answer["charge"], "0", "0")
+    assert all(isinstance(answer[field], str) and answer[field]
+               for field in ("charge", "start_count", "remains"))
+    multi = api(alice_key, "status", orders=order_id)[1][str(order_id)]
+    assert multi["remains"] == "0"
 
 
 def test_multi_status_takes_up_to_100_ids(api, alice_key, svc, django_assert_max_num_queries):

@@ -80,7 +80,7 @@ def test_refill_when_the_provider_fails(api, alice_key, standard, sandbox):
 
 def test_refills_are_the_customers_own(api, alice_key, bob_key, standard, sandbox):
     order_id = completed(api, alice_key, standard, sandbox)
-    assert api(bob_key, "refill", order=order_id) == (200, {"error": "Order not found"})
+    assert api(bob_key, "refill", order=order_id) == (200, {"error": "Incorrect order ID"})
     refill_id = api(alice_key, "refill", order=order_id)[1]["refill"]
     assert api(bob_key, "refill_status", refill=refill_id) == (
         200, {"error": "Refill not found"})
@@ -136,3 +136,53 @@ def test_cancel_needs_ids(api, alice_key, standard):
     ids = ",".join(str(i) for i in range(1, 102))
     assert api(alice_key, "cancel", orders=ids) == (
         200, {"error": "Too many ids: at most 100 per call"})
+
+
+def test_batch_refill_and_refill_status(api, alice_key, bob_key, standard, sandbox):
+    """`refill` with `orders=` and `refill_status` with `refills=`: one item per id, a
+    refusal costs only its own item."""
+    done = completed(api, alice_key, standard, sandbox)
+    no_refill = completed(api, alice_key, standard, sandbox, LIKES)
+    bobs = completed(api, bob_key, standard, sandbox)
+    running = placed(api, alice_key, standard, FOLLOWERS)
+    status, answer = api(alice_key, "refill", orders=f"{done},{no_refill},{running},{bobs},x")
+    assert status == 200
+    refill = Refill.objects.get()
+    assert answer == [
+        {"order": done, "refill": refill.pk},
+        {"order": no_refill, "refill": {"error": "Refill is not available for this service"}},
+        {"order": running,
+         "refill": {"error": "Refill is available once the order is completed"}},
+        {"order": bobs, "refill": {"error": "Incorrect order ID"}},
+        {"order": "x", "refill": {"error": "Incorrect order ID"}},
+    ]
+    assert api(alice_key, "refill", order=f"{done},{bobs}")[1][1] == {
+        "order": bobs, "refill": {"error": "Incorrect order ID"}}
+    bobs_refill = api(bob_key, "refill", order=bobs)[1]["refill"]
+    status, answer = api(alice_key, "refill_status", refills=f"{refill.pk},{bobs_refill},y")
+    assert answer == [
+        {"refill": refill.pk, "status": "Pending"},
+        {"refill": bobs_refill, "status": {"error": "Refill not found"}},
+        {"refill": "y", "status": {"error": "Refill not found"}},
+    ]
+    sandbox.advance(11)
+    assert api(alice_key, "refill_status", refills=refill.pk)[1] == [
+        {"refill": refill.pk, "status": "Completed"}]
+
+
+def test_flags_say_only_what_the_panel_can_carry_out(api, alice_key, provider, standard):
+    """`refill`/`cancel` in `services` are true only where the service offers it and its
+    provider has the action: the HstockPlus dialect has neither."""
+    assert (provider.has_refill, provider.has_cancel) == (False, False)
+    assert (standard.has_refill, standard.has_cancel) == (True, True)
+    rows = {row["service"]: row for row in api(alice_key, "services")[1]}
+    for service in Service.objects.filter(pk__in=rows):
+        row = rows[service.pk]
+        if service.provider_id == provider.pk:
+            assert (row["refill"], row["cancel"]) == (False, False)
+        else:
+            assert (row["refill"], row["cancel"]) == (service.refill, service.cancel)
+    followers = Service.objects.get(provider=standard, upstream_id=FOLLOWERS)
+    telegram = Service.objects.get(provider=standard, upstream_id=TELEGRAM)
+    assert rows[followers.pk]["refill"] is True and rows[telegram.pk]["cancel"] is True
+    assert Service.objects.get(provider=provider, upstream_id=FOLLOWERS).refill  # upstream's

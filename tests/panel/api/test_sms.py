@@ -139,4 +139,4 @@ def test_numbers_are_the_customers_own(api, alice_key, bob_key, provider):
         assert api(alice_key, action, order=999999) == (200, {"error": "Order not found"})
         assert api(alice_key, action) == (200, {"error": "Order ID is required"})
     # A number is not an order, and an order not a number.
-    assert api(alice_key, "status", order=order_id) == (200, {"error": "Order not found"})
+    assert api(alice_key, "status", order=order_id) == (200, {"error": "Incorrect order ID"})

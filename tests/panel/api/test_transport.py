@@ -119,3 +119,20 @@ def test_answers_are_never_cached(client, alice_key, provider):
 def test_the_benchmark_baselines_are_not_served(client):
     for path in ("/bench/services", "/bench/insert"):
         assert client.post(path).status_code == 404
+
+
+def test_get_only_when_the_owner_allows_it(client, alice_key, service, settings):
+    """`API_ALLOW_GET`: for clients that send every action as GET, at the price of keys in
+    access logs; off by default (the tests above)."""
+    followers = service(1)
+    settings.API_ALLOW_GET = True
+    response = client.get("/api/v2", {"key": alice_key, "action": "balance"})
+    assert response.status_code == 200 and response.json()["balance"] == "100.0000"
+    response = client.get("/api/v2", {"key": alice_key, "action": "add",
+                                      "service": followers.pk, "quantity": 100,
+                                      "link": "https://instagram.com/p/x"})
+    assert response.json() == {"order": Order.objects.get().pk}
+    assert client.get("/api/v2", {"key": "wrong", "action": "balance"}).json() == {
+        "error": "Invalid API key"}
+    response = client.put("/api/v2")
+    assert response.status_code == 405 and response["Allow"] == "GET, POST"

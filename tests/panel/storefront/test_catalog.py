@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from provider.models import Category, Service
+from provider.models import Category, Provider, Service
 from tests.panel.storefront.conftest import htmx
 
 FOLLOWERS, GMAIL, NETFLIX, TWITTER = 1, 4, 6, 9
@@ -24,11 +24,20 @@ def test_every_service_on_sale_with_price_unit_limits_stock_and_badges(client, s
     assert "<bdi>Instagram</bdi> \u203a <bdi>Followers</bdi>" in followers
     assert "$0.50</strong> <span>per 1,000" in followers
     assert "<dd>100</dd>" in followers and "<dd>10,000</dd>" in followers
-    assert "Refill" in followers and "Instant" in followers
+    # The service offers refill, but HstockPlus has no `refill` action: no promise shown.
+    assert "Refill" not in followers and "Instant" in followers
     gmail = page[page.index(f'id="service-{service(GMAIL).pk}"'):]
     assert "$25.00</strong> <span>per item" in gmail[:gmail.index("</li>")]
     netflix = page[page.index(f'id="service-{service(NETFLIX).pk}"'):]
     assert "Manual delivery" in netflix[:netflix.index("</li>")]
+
+
+def test_the_refill_badge_only_where_the_provider_can_refill(client, service):
+    followers = service(FOLLOWERS)
+    Provider.objects.filter(pk=followers.provider_id).update(has_refill=True)
+    page = client.get("/catalog/").content.decode()
+    card = page[page.index(f'id="service-{followers.pk}"'):]
+    assert "Refill" in card[:card.index("</li>")]
 
 
 def test_search_as_you_type_swaps_only_the_results(client, provider):

@@ -140,3 +140,63 @@ def test_a_visitor_is_sent_to_sign_in(client, service):
         f"/login/?next=/order/new/%3Fservice%3D{pk}")
     assert client.post("/order/new/", {}).status_code == 302
     assert not Order.objects.exists()
+
+
+# --- the standard's service types and drip-feed --------------------------------------------
+
+
+@pytest.fixture
+def standard(sandbox):
+    from tests.panel.api.helpers import synced
+
+    return synced(sandbox, name="standard", standard=True)
+
+
+def standard_service(provider, upstream_id):
+    from provider.models import Service
+
+    return Service.objects.get(provider=provider, upstream_id=upstream_id)
+
+
+def test_the_form_shows_the_fields_of_the_services_type(as_alice, standard):
+    from tests.panel.api.test_service_types import CUSTOM_COMMENTS, PACKAGE, POLL
+
+    page = as_alice.get(
+        f"/order/new/?service={standard_service(standard, CUSTOM_COMMENTS).pk}").content.decode()
+    assert '<textarea id="order-comments" name="comments"' in page
+    assert 'name="quantity"' not in page  # the lines are the quantity
+    page = as_alice.get(
+        f"/order/new/?service={standard_service(standard, POLL).pk}").content.decode()
+    assert 'name="answer_number" type="text" required' in page and 'name="quantity"' in page
+    page = as_alice.get(
+        f"/order/new/?service={standard_service(standard, PACKAGE).pk}").content.decode()
+    assert 'name="quantity"' not in page and 'data-testid="package"' in page
+    page = as_alice.get(
+        f"/order/new/?service={standard_service(standard, FOLLOWERS).pk}").content.decode()
+    assert 'name="runs"' in page and 'name="interval"' in page  # it takes drip-feed
+    page = as_alice.get(
+        f"/order/new/?service={standard_service(standard, 2).pk}").content.decode()
+    assert 'name="runs"' not in page
+
+
+def test_custom_comments_from_the_form_to_the_order(as_alice, alice, standard):
+    from tests.panel.api.test_service_types import CUSTOM_COMMENTS
+
+    svc = standard_service(standard, CUSTOM_COMMENTS)
+    comments = "\n".join(f"Lovely {n}" for n in range(10))
+    quote_page = as_alice.get("/order/quote/", {"service": svc.pk, "link": LINK,
+                                                "comments": comments}).content.decode()
+    response = as_alice.post("/order/new/", {"service": svc.pk, "link": LINK,
+                                             "comments": comments})
+    order = Order.objects.get(user=alice)
+    assert response.status_code == 302
+    assert (order.quantity, order.fields) == (10, {"comments": comments})
+    assert str(order.charge.normalize()) in quote_page or f"{order.charge:.2f}" in quote_page
+
+
+def test_drip_feed_from_the_form(as_alice, alice, standard):
+    svc = standard_service(standard, FOLLOWERS)
+    as_alice.post("/order/new/", {"service": svc.pk, "link": LINK, "quantity": "100",
+                                  "runs": "4", "interval": "30"})
+    order = Order.objects.get(user=alice)
+    assert (order.quantity, order.runs, order.interval) == (400, 4, 30)
