@@ -46,9 +46,12 @@ class AuditedAdmin:
     def save_model(self, request: HttpRequest, obj: Any, form: forms.BaseForm,
                    change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        if change and not form.changed_data:
+        if form is None:  # saved by code, not through the change form: no field detail
+            before, after = {}, {}
+        elif change and not form.changed_data:
             return
-        before, after = changes(form, self.audit_secret_fields)
+        else:
+            before, after = changes(form, self.audit_secret_fields)
         audit.record(actor=request.user, action=f"{obj._meta.verbose_name} "
                      f"{'changed' if change else 'added'}", target=obj,
                      before=before if change else None, after=after)
