@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from orders.ledger import InsufficientFunds, debit
 from orders.models import Kind, Order
+from orders.money import in_currency
 from orders.states import State
 from panel.models import User
 from provider.models import EntityType, Service
@@ -19,6 +20,7 @@ from provider.pricing import order_amount
 
 log = logging.getLogger(__name__)
 http_url = URLValidator(schemes=["http", "https"])
+email_address = EmailValidator()
 MAX_LINK = 2000
 
 
@@ -32,7 +34,11 @@ class PlacementError(Exception):
 
 
 class NotEnoughFunds(PlacementError):
-    pass
+    """The balance does not cover `amount`; the storefront words it with its own symbol."""
+
+    def __init__(self, amount: Decimal, what: str = "this order costs") -> None:
+        super().__init__(f"Insufficient balance: {what} {in_currency(amount)}.", field="funds")
+        self.amount = amount
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Quote:
 
 def parse_quantity(raw: object) -> int:
     text = str(raw).strip() if raw is not None else ""
+    if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+        raise PlacementError("Quantity cannot be negative.", field="quantity")
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise PlacementError("Quantity must be a whole number.", field="quantity")
     return int(text)
@@ -65,7 +73,7 @@ def clean_link(service: Service, link: object) -> str:
     if len(link) > MAX_LINK:
         raise PlacementError(f"The link is longer than {MAX_LINK} characters.", field="link")
     if service.entity_type == EntityType.PRODUCT:
-        return link  # optional: a delivery e-mail or reference
+        return _delivery_email(link)
     if not link:
         raise PlacementError("A link is required for this service.", field="link")
     try:
@@ -74,6 +82,19 @@ def clean_link(service: Service, link: object) -> str:
         raise PlacementError("The link must be an http:// or https:// URL.",
                              field="link") from exc
     return link
+
+
+def _delivery_email(text: str) -> str:
+    """A product's delivery address: optional (the accounts are also on the order page), but
+    when given it must be one an e-mail can reach."""
+    if not text:
+        return text
+    try:
+        email_address(text)
+    except ValidationError as exc:
+        raise PlacementError("The delivery e-mail is not a valid address (name@example.com).",
+                             field="link") from exc
+    return text
 
 
 def quote(*, service_id: object, quantity: object, link: object = "") -> Quote:
@@ -100,7 +121,7 @@ def place_order(*, user: User, service_id: object, quantity: object,
     try:
         order = _charge_and_create(user, q)
     except InsufficientFunds as exc:
-        raise NotEnoughFunds(f"Insufficient balance: this order costs {q.amount}.") from exc
+        raise NotEnoughFunds(q.amount) from exc
     return order
 
 
