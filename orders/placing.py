@@ -99,7 +99,11 @@ def _delivery_email(text: str) -> str:
 
 def quote(*, service_id: object, quantity: object, link: object = "") -> Quote:
     """Validate an order and price it, without charging anything."""
-    service = on_sale_service(service_id)
+    return quote_service(on_sale_service(service_id), quantity=quantity, link=link)
+
+
+def quote_service(service: Service, *, quantity: object, link: object = "") -> Quote:
+    """`quote` for a service already found on sale (a mass order finds them all at once)."""
     qty = parse_quantity(quantity)
     if not service.min_quantity <= qty <= service.max_quantity:
         raise PlacementError(f"Quantity must be between {service.min_quantity} and "

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from panel import branding
-from panel.storefront import accounts, ordering, orders, pages, sms, wallet
+from panel.storefront import accounts, mass, ordering, orders, pages, sms, wallet
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("order/new/", ordering.new_order, name="order_new"),
     path("order/quote/", ordering.order_quote, name="order_quote"),
     path("orders/", orders.order_list, name="orders"),
+    path("orders/mass/", mass.mass_order, name="mass_order"),
     path("orders/<int:order_id>/", orders.order_detail, name="order"),
     path("orders/<int:order_id>/accounts.txt", orders.order_accounts, name="order_accounts"),
     path("sms/", sms.sms_page, name="sms"),

@@ -55,6 +55,9 @@ def test_on_a_desktop_every_link_is_in_the_bar(shop, alice, provider):
     expect(page.get_by_role("link", name="Wallet", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert page.evaluate(FITS)
+    for width in (1024, 800):  # a tablet: the bar still fits, or the menu takes over
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate(FITS), f"nothing sideways at {width} px"
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
