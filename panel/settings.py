@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "panel",
     "provider",
     "orders",
+    "support",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from panel import branding
-from panel.storefront import accounts, mass, ordering, orders, pages, sms, wallet
+from panel.storefront import accounts, mass, ordering, orders, pages, sms, support, wallet
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -34,6 +34,8 @@ urlpatterns = [
     path("orders/<int:order_id>/accounts.txt", orders.order_accounts, name="order_accounts"),
     path("sms/", sms.sms_page, name="sms"),
     path("sms/rent/", sms.rent, name="sms_rent"),
+    path("support/", support.ticket_list, name="tickets"),
+    path("support/<int:ticket_id>/", support.ticket_page, name="ticket"),
     path("wallet/", wallet.wallet, name="wallet"),
     path("wallet/add-funds/", wallet.add_funds, name="add_funds"),
 ]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from orders import queue
+from support import tickets
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ SECTIONS: list[Section] = [
             "No progress for longer than usual, statuses the panel does not know, SMS numbers "
             "to watch, and providers whose checks fail.",
             queue.stuck, queue.count_stuck, "staff/_stuck.html"),
+    Section("tickets", "Unanswered tickets",
+            "Customers' questions waiting for an answer, the longest waiting first.",
+            tickets.unanswered, tickets.count_unanswered, "staff/_tickets.html"),
 ]
 
 
