@@ -146,3 +146,14 @@ def test_pages_cost_the_same_queries_for_more_messages(alice, staff,
     for (client, url), most in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(most):
             client.get(url)
+
+
+def test_an_order_page_asks_about_the_order_and_the_form_preselects_it(alice, service):
+    mine = place_order(user=alice, service_id=service(GMAIL).pk, quantity=1)
+    customer = _client(alice)
+    page = customer.get(f"/orders/{mine.pk}/").content.decode()
+    assert f'href="/support/?order={mine.pk}">Ask about this order</a>' in page
+    form = customer.get(f"/support/?order={mine.pk}").content.decode()
+    assert f'<option value="{mine.pk}" selected>Order #{mine.pk}</option>' in form
+    customer.post("/support/", {"subject": "Hi", "body": "about it", "order": str(mine.pk)})
+    assert Ticket.objects.get().order == mine
