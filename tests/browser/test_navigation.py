@@ -46,6 +46,25 @@ def shoot_menu(page) -> None:
     page.screenshot(path=SHOTS / "menu-phone.png", animations="disabled")
 
 
+def test_a_staff_members_longer_menu_fits_a_phone_too(shop, provider):
+    from panel.models import User
+    from tests.browser.conftest import PASSWORD
+
+    User.objects.create_user(email="staff@example.com", password=PASSWORD, is_staff=True,
+                             email_verified=True)
+    page = shop
+    sign_in(page, "staff@example.com")
+    for path in ("/staff/", "/catalog/"):
+        page.set_viewport_size(PHONE)
+        page.goto(path)
+        assert page.evaluate(FITS), f"{path}: closed, the menu takes no room"
+        page.locator("details.menu > summary").click()
+        expect(page.get_by_role("link", name="Account")).to_be_visible()
+        assert page.evaluate(FITS), f"{path}: open, the menu fits"
+        page.set_viewport_size(DESKTOP)
+        assert page.evaluate(FITS)
+
+
 def test_on_a_desktop_every_link_is_in_the_bar(shop, alice, provider):
     page = shop
     sign_in(page, alice.email)
