@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from orders.ledger import InsufficientFunds, debit
 from orders.models import Kind, Order
+from orders.money import in_currency
 from orders.states import State
 from panel.models import User
 from provider.models import EntityType, PriceUnit, Service
@@ -21,6 +22,7 @@ from provider.service_types import MAX_FIELD, MAX_SHORT, ServiceType, lines, ser
 
 log = logging.getLogger(__name__)
 http_url = URLValidator(schemes=["http", "https"])
+email_address = EmailValidator()
 MAX_LINK = 2000
 
 
@@ -34,7 +36,11 @@ class PlacementError(Exception):
 
 
 class NotEnoughFunds(PlacementError):
-    pass
+    """The balance does not cover `amount`; the storefront words it with its own symbol."""
+
+    def __init__(self, amount: Decimal, what: str = "this order costs") -> None:
+        super().__init__(f"Insufficient balance: {what} {in_currency(amount)}.", field="funds")
+        self.amount = amount
 
 
 MAX_RUNS = 1000
@@ -64,6 +70,8 @@ class Quote:
 
 def parse_quantity(raw: object) -> int:
     text = str(raw).strip() if raw is not None else ""
+    if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+        raise PlacementError("Quantity cannot be negative.", field="quantity")
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise PlacementError("Quantity must be a whole number.", field="quantity")
     return int(text)
@@ -84,7 +92,7 @@ def clean_link(service: Service, link: object) -> str:
     if len(link) > MAX_LINK:
         raise PlacementError(f"The link is longer than {MAX_LINK} characters.", field="link")
     if service.entity_type == EntityType.PRODUCT:
-        return link  # optional: a delivery e-mail or reference
+        return _delivery_email(link)
     if not link:
         raise PlacementError("A link is required for this service.", field="link")
     try:
@@ -93,6 +101,19 @@ def clean_link(service: Service, link: object) -> str:
         raise PlacementError("The link must be an http:// or https:// URL.",
                              field="link") from exc
     return link
+
+
+def _delivery_email(text: str) -> str:
+    """A product's delivery address: optional (the accounts are also on the order page), but
+    when given it must be one an e-mail can reach."""
+    if not text:
+        return text
+    try:
+        email_address(text)
+    except ValidationError as exc:
+        raise PlacementError("The delivery e-mail is not a valid address (name@example.com).",
+                             field="link") from exc
+    return text
 
 
 def _whole(raw: object, name: str, low: int, high: int) -> int:
@@ -162,7 +183,14 @@ def quote(*, service_id: object, quantity: object, link: object = "", runs: obje
     """Validate an order and price it, without charging anything. With `runs` and
     `interval`, a drip-feed: `quantity` is per run, charged `runs` times. `fields`: those
     of the service's type (`provider.service_types`); a package is one unit at its price."""
-    service = on_sale_service(service_id)
+    return quote_service(on_sale_service(service_id), quantity=quantity, link=link, runs=runs,
+                         interval=interval, fields=fields)
+
+
+def quote_service(service: Service, *, quantity: object, link: object = "",
+                  runs: object = "", interval: object = "",
+                  fields: Mapping[str, object] | None = None) -> Quote:
+    """`quote` for a service already found on sale (a mass order finds them all at once)."""
     kind = service_type(service.type)
     if kind is None:
         raise PlacementError(f"Orders of type {service.type} are not supported.",
@@ -194,7 +222,7 @@ def place_order(*, user: User, service_id: object, quantity: object = "",
     try:
         order = _charge_and_create(user, q)
     except InsufficientFunds as exc:
-        raise NotEnoughFunds(f"Insufficient balance: this order costs {q.amount}.") from exc
+        raise NotEnoughFunds(q.amount) from exc
     return order
 
 

@@ -87,7 +87,7 @@ def rent_numbers(*, user: User, project_id: object, country: object, quantity: o
         orders = _charge_and_create(user, offer, qty)
     except InsufficientFunds as exc:
         total = offer.sell_price * qty
-        raise NotEnoughFunds(f"Insufficient balance: {qty} number(s) cost {total}.") from exc
+        raise NotEnoughFunds(total, f"{qty} number(s) cost") from exc
     _send(orders, offer, reuse)
     return list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
 

@@ -4,6 +4,7 @@ Titled with the shop's name; who may change what is decided in `panel.roles`."""
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
@@ -137,6 +138,20 @@ class ShopSettingsForm(forms.ModelForm):
         model = ShopSettings
         fields = ["name", "primary_color", "support_email", "footer_text", "currency_symbol"]
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        code = settings.PANEL_CURRENCY
+        self.fields["currency_symbol"].help_text = (
+            f"Only the sign shown before every price and balance in the shop. The amounts are "
+            f"in {code} (the PANEL_CURRENCY setting, which the API reports); changing the sign "
+            f"converts nothing, so it must stand for {code}.")
+
+    def clean_currency_symbol(self) -> str:
+        symbol = self.cleaned_data["currency_symbol"].strip()
+        if problem := branding.symbol_mismatch(symbol, settings.PANEL_CURRENCY):
+            raise forms.ValidationError(problem)
+        return symbol
 
     def clean_logo_file(self) -> tuple[bytes, str] | None:
         upload = self.cleaned_data.get("logo_file")

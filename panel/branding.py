@@ -40,6 +40,25 @@ class Branding:
 
 DEFAULT = Branding()
 
+# Signs that name one currency (or a few): a symbol from this table must name the panel's
+# currency, or the shop would show € on amounts the API calls USD, converting nothing.
+SIGNS = {"$": {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"}, "US$": {"USD"},
+         "€": {"EUR"}, "£": {"GBP"}, "¥": {"JPY", "CNY"}, "₽": {"RUB"}, "₹": {"INR"},
+         "₺": {"TRY"}, "₴": {"UAH"}, "₩": {"KRW"}, "₦": {"NGN"}, "R$": {"BRL"},
+         "zł": {"PLN"}, "₫": {"VND"}, "₱": {"PHP"}, "₸": {"KZT"}}
+CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def symbol_mismatch(symbol: str, currency: str) -> str:
+    """Why `symbol` cannot stand for `currency` (the panel's one currency), or ""."""
+    sign = symbol.strip()
+    named = SIGNS.get(sign) or ({sign} if CODE.match(sign) else None)
+    if named is None or currency in named:
+        return ""
+    return (f"The panel's currency is {currency} (the PANEL_CURRENCY setting): every price, "
+            f"balance and the API are in {currency} and nothing is converted. A symbol for "
+            f"{currency} only, please, or change PANEL_CURRENCY.")
+
 
 def safe_colour(value: str) -> str:
     """`value` if it is a `#rrggbb` colour, else the default: nothing else reaches CSS."""

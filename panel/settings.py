@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "provider",
     "orders",
     "payments",
+    "support",
 ]
 
 MIDDLEWARE = [

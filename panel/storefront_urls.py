@@ -3,7 +3,7 @@
 from django.urls import path
 
 from panel import branding
-from panel.storefront import accounts, ordering, orders, pages, sms, wallet
+from panel.storefront import accounts, mass, ordering, orders, pages, sms, support, wallet
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -29,10 +29,13 @@ urlpatterns = [
     path("order/new/", ordering.new_order, name="order_new"),
     path("order/quote/", ordering.order_quote, name="order_quote"),
     path("orders/", orders.order_list, name="orders"),
+    path("orders/mass/", mass.mass_order, name="mass_order"),
     path("orders/<int:order_id>/", orders.order_detail, name="order"),
     path("orders/<int:order_id>/accounts.txt", orders.order_accounts, name="order_accounts"),
     path("sms/", sms.sms_page, name="sms"),
     path("sms/rent/", sms.rent, name="sms_rent"),
+    path("support/", support.ticket_list, name="tickets"),
+    path("support/<int:ticket_id>/", support.ticket_page, name="ticket"),
     path("wallet/", wallet.wallet, name="wallet"),
     path("wallet/add-funds/", wallet.add_funds, name="add_funds"),
     path("wallet/deposits/<int:deposit_id>/", wallet.deposit_detail, name="deposit"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from orders import queue
 from payments.manual import pending_manual_deposits
+from support import tickets
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ SECTIONS: list[Section] = [
             "No progress for longer than usual, statuses the panel does not know, SMS numbers "
             "to watch, and providers whose checks fail.",
             queue.stuck, queue.count_stuck, "staff/_stuck.html"),
+    Section("tickets", "Unanswered tickets",
+            "Customers' questions waiting for an answer, the longest waiting first.",
+            tickets.unanswered, tickets.count_unanswered, "staff/_tickets.html"),
 ]
 
 

@@ -19,7 +19,10 @@ from orders.states import FINAL
 from panel.staff.access import staff_required
 from panel.staff.sections import filled
 from panel.storefront.rendering import page, wants_partial
+from panel.storefront.support import conversation
 from provider.models import Provider
+from support import tickets
+from support.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -132,3 +135,29 @@ def retry_funds(request: HttpRequest, provider_id: int) -> HttpResponse:
         notice = Notice(f"No order waits for {provider.name}'s funds any more: someone "
                         "retried them already.", "warn")
     return _answer(request, notice)
+
+
+@never_cache
+@staff_required
+def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """A customer's ticket, answered by staff (the storefront's conversation, staff's side):
+    GET shows it (htmx: only its live part, polled); POST answers or closes it."""
+    ticket = get_object_or_404(Ticket.objects.select_related("order", "user"), pk=ticket_id)
+    error = None
+    if request.method == "POST":
+        if request.POST.get("action") == "close":
+            tickets.close(ticket.pk)
+            return redirect("staff_ticket", ticket_id=ticket.pk)
+        try:
+            tickets.reply(ticket.pk, author=request.user, body=request.POST.get("body"),
+                          from_staff=True)
+        except tickets.TicketError as exc:
+            error = exc
+        if error is None and not wants_partial(request):
+            return redirect("staff_ticket", ticket_id=ticket.pk)
+        ticket.refresh_from_db()
+        return page(request, "storefront/ticket.html",
+                    conversation(ticket, as_staff=True, url=request.path, error=error),
+                    partial="thread")
+    return page(request, "storefront/ticket.html",
+                conversation(ticket, as_staff=True, url=request.path), partial="live")

@@ -34,6 +34,8 @@ class Filters:
     def from_query(cls, params: QueryDict) -> "Filters":
         kind = params.get("kind", "")
         delivery = params.get("delivery", "")
+        if kind == "sms":  # numbers have no category, delivery or stock: those filters drop
+            return cls(q=params.get("q", "").strip()[:MAX_QUERY], kind=kind)
         return cls(q=params.get("q", "").strip()[:MAX_QUERY],
                    category=parse_id(params.get("category")),
                    kind=kind if kind in KINDS else "",

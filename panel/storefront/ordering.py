@@ -80,9 +80,9 @@ def preview(*, user: User, service_id: object, quantity: object, link: object,
     except PlacementError as exc:
         return Preview(error=exc.message, field=exc.field, balance=balance)
     if q.amount > balance:
-        # The words place_order would use, said before the customer presses the button.
-        return Preview(q.amount, f"Insufficient balance: this order costs {q.amount}.",
-                       "funds", balance)
+        # What place_order would refuse, said before the customer presses the button; the
+        # template words it with the shop's symbol (amount and balance).
+        return Preview(q.amount, "Insufficient balance.", "funds", balance)
     return Preview(q.amount, balance=balance)
 
 
@@ -144,8 +144,10 @@ def _place(request: HttpRequest) -> HttpResponse:
         return once.already_placed(request, exc.order_id)
     except PlacementError as exc:
         context = _context(request, data.dict())
-        context["refusal"] = exc.message
-        context["refusal_field"] = "funds" if isinstance(exc, NotEnoughFunds) else exc.field
+        shown = context.get("preview")
+        if not (isinstance(exc, NotEnoughFunds) and shown and shown.short_of_funds):
+            context["refusal"] = exc.message  # once: the total already says what funds lack
+        context["refusal_field"] = exc.field
         return page(request, "storefront/order_new.html", context, partial="details")
     return go_to_order(request, order.pk)
 

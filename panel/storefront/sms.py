@@ -61,7 +61,7 @@ def _context(request: HttpRequest, code: str, error: PlacementError | None = Non
     return {"countries": places, "country": code, "offers": rows,
             "project": request.GET.get("project", ""), "history": history,
             "error": error.message if error else "",
-            "short_of_funds": isinstance(error, NotEnoughFunds)}
+            "short_of": error.amount if isinstance(error, NotEnoughFunds) else None}
 
 
 def country_of(project: str) -> str:

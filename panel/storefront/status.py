@@ -1,7 +1,8 @@
 """How an order's state reads to its customer.
 
 Staff states (sending, review, waiting for provider funds) are internal: the customer sees
-Pending or Processing. Each label has a tone, which picks the badge's colour.
+what they mean for them, in their words ("Being checked", "Delayed"), and a sentence saying
+what happens next (`explanation`). Each label has a tone, which picks the badge's colour.
 """
 
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ def badge(order: Order) -> Badge:
     state, sms = order.state, order.kind == Kind.SMS
     if state in (State.QUEUED, State.SENDING):
         return Badge("Renting" if sms else "Pending", "wait")
-    if state in (State.REVIEW, State.PROVIDER_FUNDS):
-        return Badge("Processing", "wait")
+    if state == State.REVIEW:
+        return Badge("Being checked", "wait")
+    if state == State.PROVIDER_FUNDS:
+        return Badge("Delayed", "wait")
     if state == State.PLACED:
         if sms:
             return Badge("Waiting for SMS", "live")
@@ -46,6 +49,20 @@ def badge(order: Order) -> Badge:
     if state == State.CANCELED:
         return Badge("No code, refunded" if sms else "Canceled", "bad")
     return Badge("Refused", "bad")
+
+
+def explanation(order: Order) -> str:
+    """What is happening to an order that waits for a person, or why it was refused: the
+    reason staff (or the provider) gave, which the refund in the wallet also carries."""
+    if order.state == State.REVIEW:
+        return ("Our team is checking this order before it goes on; nothing is needed from you. "
+                "If it cannot go on, it is refunded in full.")
+    if order.state == State.PROVIDER_FUNDS:
+        return ("Our supplier cannot take it just yet; it starts on its own as soon as they can. "
+                "You can wait: nothing is needed from you.")
+    if order.state == State.REJECTED:
+        return order.error.strip()
+    return ""
 
 
 def is_final(order: Order) -> bool:

@@ -10,22 +10,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from orders.models import Order
+from orders.money import plain
 from panel.storefront import once, status
 
 register = template.Library()
 http_url = URLValidator(schemes=["http", "https"])
-CENTS = Decimal("0.01")
 URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-
-
-def plain(amount: Decimal) -> str:
-    """`amount` with at least two decimals and no trailing zeros beyond: 25.00, 0.015, 0.55.
-    Only formatting: no digit is rounded away."""
-    value = abs(amount).normalize()
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        value = value.quantize(CENTS)
-    return f"{value:,f}"
 
 
 @register.simple_tag(takes_context=True)
@@ -91,6 +81,11 @@ def linkify(value: object) -> SafeString:
 @register.filter
 def badge(order: Order) -> status.Badge:
     return status.badge(order)
+
+
+@register.filter
+def explanation(order: Order) -> str:
+    return status.explanation(order)
 
 
 @register.filter

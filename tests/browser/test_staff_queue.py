@@ -67,7 +67,7 @@ def test_staff_attach_the_providers_id_and_the_customer_sees_it(
     sign_in(customer, alice.email)
     customer.goto(f"/orders/{order.pk}/")
     status = customer.get_by_test_id("status")
-    expect(status).to_have_text("Processing")
+    expect(status).to_have_text("Being checked")
 
     page = shop
     sign_in(page, staff.email)
@@ -93,7 +93,7 @@ def test_staff_attach_the_providers_id_and_the_customer_sees_it(
     assert same_document(page), "resolved in place, no reload"
 
     # The customer's page follows by itself: tracked again, then delivered.
-    expect(status).not_to_have_text("Processing")
+    expect(status).not_to_have_text("Being checked")
     sandbox.advance(60)
     run_upstream_work()
     expect(status).to_have_text("Completed")

@@ -26,7 +26,7 @@ def test_order_is_priced_on_the_server_and_charged_once(alice, service):
 
 
 @pytest.mark.parametrize(("quantity", "message"), [
-    ("abc", "whole number"), ("1.5", "whole number"), ("-5", "whole number"),
+    ("abc", "whole number"), ("1.5", "whole number"), ("-5", "cannot be negative"),
     ("", "whole number"), ("99", "between 100 and 10000"), ("10001", "between 100 and 10000"),
     ("\uff11\uff12\uff13", "whole number"),  # full-width digits
 ])
@@ -98,3 +98,25 @@ def test_forwarding_is_queued_only_after_commit(alice, service, django_capture_o
     for callback in callbacks:
         callback()
     assert sent == [order.pk]
+
+
+@pytest.mark.parametrize("address", ["bob@", "@example.com", "bob example.com", "bob@@x.io"])
+def test_a_products_delivery_email_must_be_an_address(alice, service, address):
+    with pytest.raises(PlacementError, match="not a valid address") as err:
+        place_order(user=alice, service_id=service(GMAIL).pk, quantity=1, link=address)
+    assert err.value.field == "link"
+    assert not Order.objects.exists()
+
+
+def test_a_products_delivery_email_is_kept(alice, service):
+    order = place_order(user=alice, service_id=service(GMAIL).pk, quantity=1,
+                        link=" bob@example.com ")
+    assert order.link == "bob@example.com"
+
+
+def test_not_enough_funds_names_the_amount_as_money(make_customer, service):
+    poor = make_customer("poor2@example.com", balance="0.10")
+    with pytest.raises(NotEnoughFunds) as err:
+        place_order(user=poor, service_id=service(GMAIL).pk, quantity=1)
+    assert err.value.amount == D("25")
+    assert err.value.message == "Insufficient balance: this order costs 25.00 USD."

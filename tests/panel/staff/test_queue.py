@@ -11,6 +11,7 @@ from orders import queue
 from orders.models import Kind, Order
 from orders.states import State
 from panel.staff.sections import counts, filled
+from support.tickets import open_ticket
 
 HOUR = timedelta(hours=1)
 
@@ -143,7 +144,8 @@ def test_each_count_matches_its_list(make_order, upstream):
     numbers = counts()
     assert {f.section.key: f.count for f in filled()} == {
         key: n for key, n in numbers.items() if key != "total"}
-    assert numbers == {"review": 1, "funds": 2, "manual": 1, "deposits": 0, "stuck": 1, "total": 5}
+    assert numbers == {"review": 1, "funds": 2, "manual": 1, "deposits": 0, "stuck": 1,
+                       "tickets": 0, "total": 5}
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -156,7 +158,8 @@ def test_reading_the_queue_costs_the_same_queries_for_any_number_of_rows(
         make_order(State.PROVIDER_FUNDS)
         make_order(State.PLACED, kind=Kind.PRODUCT, auto_delivery=False, upstream_id=n + 1)
         make_order(State.PLACED, upstream_id=100 + n, status_unknown=True)
-    with django_assert_max_num_queries(6):  # one per list, two for Stuck
+        open_ticket(make_order(State.COMPLETED).user, subject=f"t{n}", body="?")
+    with django_assert_max_num_queries(7):  # one per list, two for Stuck
         sections = filled()
-    assert sum(f.count for f in sections) == 4 * rows + 2  # and the provider's two checks
-    assert Order.objects.count() == 4 * rows
+    assert sum(f.count for f in sections) == 5 * rows + 2  # and the provider's two checks
+    assert Order.objects.count() == 5 * rows

@@ -102,7 +102,8 @@ def test_the_admin_opens_the_one_row(admin_client):
     assert admin_client.post("/admin/panel/shopsettings/1/delete/").status_code == 403
 
 
-def test_admin_save_changes_the_shop(admin_client, client, db):
+def test_admin_save_changes_the_shop(admin_client, client, db, settings):
+    settings.PANEL_CURRENCY = "EUR"
     admin_client.get("/admin/panel/shopsettings/")
     response = admin_client.post("/admin/panel/shopsettings/1/change/", {
         "name": "Nova Boost", "primary_color": "#be123c", "support_email": "help@nova.example",
@@ -111,6 +112,26 @@ def test_admin_save_changes_the_shop(admin_client, client, db):
     page = client.get("/").content.decode()
     assert "Nova Boost" in page and "Since 2021" in page
     assert "--primary:#be123c" in client.get("/brand.css").content.decode()
+
+
+@pytest.mark.parametrize(("symbol", "accepted"), [
+    ("€", False), ("EUR", False), ("£", False), ("$", True), ("US$", True), ("USD", True),
+    ("¤", True),  # a sign of no particular currency: the admin's choice
+])
+def test_the_symbol_must_stand_for_the_panels_one_currency(admin_client, db, symbol, accepted):
+    admin_client.get("/admin/panel/shopsettings/")
+    response = admin_client.post("/admin/panel/shopsettings/1/change/", {
+        "name": "Nova Boost", "primary_color": "#be123c", "currency_symbol": symbol})
+    assert (response.status_code == 302) is accepted
+    if not accepted:
+        assert "The panel&#x27;s currency is USD" in response.content.decode()
+        assert ShopSettings.objects.get().currency_symbol == "$"
+
+
+def test_the_admin_is_told_what_the_symbol_does(admin_client, db):
+    admin_client.get("/admin/panel/shopsettings/")
+    page = admin_client.get("/admin/panel/shopsettings/1/change/").content.decode()
+    assert "converts nothing" in page and "PANEL_CURRENCY" in page
 
 
 def test_the_currency_symbol_is_on_every_price(client, provider):

@@ -126,3 +126,13 @@ def test_home_shows_categories_and_the_customers_latest_orders(as_alice, alice, 
     page = as_alice.get("/").content.decode()
     assert "Shop by category" in page and "Instagram" in page
     assert f'href="/orders/{placed.pk}/"' in page
+
+
+def test_the_sms_filter_drops_filters_that_do_not_apply_to_numbers(client, provider):
+    page = client.get("/catalog/?kind=sms&delivery=auto&stock=1&category=1").content.decode()
+    assert "OpenAI / ChatGPT" in page
+    assert 'value="auto" selected' not in page and 'name="stock" value="1" hx-get' in page
+    assert 'name="stock" value="1" hx-get="/catalog/" checked' not in page
+    assert '<div class="filter-row not-sms">' in page  # hidden by CSS while SMS is chosen
+    services = client.get("/catalog/?kind=smm&delivery=auto").content.decode()
+    assert 'value="auto" selected' in services

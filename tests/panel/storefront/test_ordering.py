@@ -24,7 +24,9 @@ def test_an_smm_service_asks_for_a_link(as_alice, service):
 def test_a_product_asks_for_an_optional_delivery_email(as_alice, service):
     page = as_alice.get(f"/order/new/?service={service(GMAIL).pk}").content.decode()
     assert "Delivery e-mail" in page and "(optional)" in page
-    assert 'name="link" type="text" inputmode="email"' in page and "required maxlength" not in page
+    assert 'name="link" type="email" autocomplete="email"' in page
+    # no maxlength: a browser would cut a long value silently; the server refuses it aloud
+    assert "maxlength" not in page
     assert "50 in stock" in page
 
 
@@ -77,7 +79,7 @@ def test_the_quote_refuses_with_the_placing_message(as_alice, service, upstream_
 
 def test_the_quote_warns_of_a_short_balance_with_a_way_to_add_funds(as_alice, service):
     html = _quote(as_alice, service(GMAIL).pk, 5)
-    assert "Insufficient balance: this order costs 125.0000." in html
+    assert "Insufficient balance: this order costs $125.00." in html
     assert "You have $100.00." in html and 'href="/wallet/add-funds/"' in html
 
 
@@ -117,7 +119,9 @@ def test_placing_refuses_with_the_reason_and_charges_nothing(as_alice, alice, se
 def test_not_enough_funds_links_to_adding_funds(as_alice, service):
     response = as_alice.post("/order/new/", {"service": service(GMAIL).pk, "quantity": "5"})
     html = response.content.decode()
-    assert "Insufficient balance: this order costs 125.0000." in html
+    # said once, as money in the shop's currency, with the balance and a way to add funds
+    assert html.count("Insufficient balance") == 1
+    assert "Insufficient balance: this order costs $125.00. You have $100.00." in html
     assert 'href="/wallet/add-funds/">Add funds</a>' in html
     assert not Order.objects.exists()
 
@@ -200,3 +204,22 @@ def test_drip_feed_from_the_form(as_alice, alice, standard):
                                   "runs": "4", "interval": "30"})
     order = Order.objects.get(user=alice)
     assert (order.quantity, order.runs, order.interval) == (400, 4, 30)
+
+
+def test_a_link_longer_than_the_limit_is_refused_aloud(as_alice, service):
+    long_link = "https://instagram.com/" + "a" * 2000
+    response = as_alice.post("/order/new/", {"service": service(FOLLOWERS).pk,
+                                             "quantity": "100", "link": long_link},
+                             headers=htmx("order-details"))
+    assert "The link is longer than 2000 characters." in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_a_negative_quantity_says_so(as_alice, service):
+    html = _quote(as_alice, service(FOLLOWERS).pk, "-5", LINK)
+    assert 'data-testid="quote-error">Quantity cannot be negative.' in html
+
+
+def test_a_products_delivery_email_is_checked_in_the_form(as_alice, service):
+    html = _quote(as_alice, service(GMAIL).pk, 1, "bob@")
+    assert "The delivery e-mail is not a valid address" in html

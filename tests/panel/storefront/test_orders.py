@@ -116,7 +116,9 @@ def test_no_download_without_accounts(as_alice, mix):
 ])
 def test_a_typed_link_is_escaped_and_clickable_only_if_http(as_alice, alice, service, link,
                                                             clickable):
-    placed = order(alice, service, GMAIL, quantity=1, link=link)
+    placed = order(alice, service, GMAIL, quantity=1)
+    # stored as typed: before delivery addresses were checked, or by staff in the admin
+    Order.objects.filter(pk=placed.pk).update(link=link)
     html = as_alice.get(f"/orders/{placed.pk}/").content.decode()
     assert "<script>alert" not in html
     assert ('href="https://instagram.com/p/x?a=1&amp;b=2"' in html) is clickable
@@ -146,3 +148,55 @@ def test_an_sms_number_page_shows_the_number_countdown_and_code(as_alice, alice,
     html = as_alice.get(f"/orders/{number.pk}/", headers=htmx("order-live")).content.decode()
     assert 'data-testid="code">123456<' in html and "Code received" in html
     assert "hx-trigger" not in html
+
+
+@pytest.mark.parametrize(("state", "label", "words"), [
+    (State.REVIEW, "Being checked", "Our team is checking this order"),
+    (State.PROVIDER_FUNDS, "Delayed", "starts on its own as soon as they can"),
+])
+def test_an_order_waiting_for_a_person_says_what_is_happening(as_alice, mix, state, label,
+                                                              words):
+    active = mix["active"]
+    Order.objects.filter(pk=active.pk).update(state=state, error="upstream: timeout")
+    html = as_alice.get(f"/orders/{active.pk}/").content.decode()
+    assert f'data-testid="status">{label}<' in html and words in html
+    assert "Processing" not in html and "Starting soon" not in html
+    assert "upstream: timeout" not in html, "staff's notes stay with staff"
+    assert f">{label}<" in as_alice.get("/orders/").content.decode()
+
+
+def test_a_refused_order_shows_the_reason_staff_gave(as_alice, alice, mix):
+    from orders.staff import fail_and_refund
+    from panel.models import User
+
+    staff = User.objects.create_user(email="staff@example.com", password="x", is_staff=True)
+    active = mix["active"]
+    Order.objects.filter(pk=active.pk).update(state=State.REVIEW)
+    assert fail_and_refund(active.pk, reason="This profile is private.", actor=staff)
+    html = as_alice.get(f"/orders/{active.pk}/").content.decode()
+    assert 'data-testid="status">Refused<' in html
+    assert 'data-testid="status-why">Why: This profile is private.<' in html
+    assert "Starting soon" not in html and "Nothing delivered" in html
+
+
+def test_a_product_row_reads_as_items_and_its_address(as_alice, alice, service):
+    bare = order(alice, service, GMAIL, quantity=1)
+    addressed = order(alice, service, GMAIL, quantity=2, link="bob@example.com")
+    smm = order(alice, service, FOLLOWERS, quantity=1000, link="https://instagram.com/nova")
+    html = as_alice.get("/orders/").content.decode()
+    assert f"#{bare.pk} · 1 item · <time" in html
+    assert f"#{addressed.pk} · 2 items to bob@example.com · <time" in html
+    assert f"#{smm.pk} · 1,000 for https://instagram.com/nova · <time" in html
+    assert "\u00d7 ·" not in html and "· ·" not in html
+
+
+def test_the_list_costs_the_same_queries_for_more_orders(as_alice, alice, service,
+                                                         django_assert_max_num_queries):
+    for _ in range(3):
+        order(alice, service, GMAIL, quantity=1, link="bob@example.com")
+    with django_assert_max_num_queries(12) as few:
+        as_alice.get("/orders/")
+    for _ in range(20):
+        order(alice, service, FOLLOWERS)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        as_alice.get("/orders/")
