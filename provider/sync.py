@@ -13,6 +13,7 @@ every sync that skipped rows, is recorded in `Provider.last_sync_error`.
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -60,6 +61,7 @@ SYNCED_FIELDS = (
     "stock", "auto_delivery", "available",
 )
 BATCH = 2000
+SUBCATEGORY_CONCURRENCY = 4  # subcategory listings fetched at once
 REPORTED_SKIPS = 20  # rows named in last_sync_error; the rest are counted
 
 
@@ -139,12 +141,7 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     progress(f"  {len(categories)} categories")
     services = client.all_services()
     progress(f"  {len(services)} services")
-    subcategory_of: dict[int, str] = {}
-    # HstockPlus service rows carry no subcategory; the `subcategory` filter tells.
-    for category in categories:
-        for sub in category.subcategories:
-            for service_id in client.service_ids(category=category.name, subcategory=sub):
-                subcategory_of[service_id] = sub
+    subcategory_of = fetch_subcategories(client, categories)
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
     if countries is not None:
@@ -154,6 +151,25 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     for skip in skipped:
         progress(f"  skipped {skip}")
     return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped)
+
+
+def fetch_subcategories(client: ProviderClient,
+                        categories: list[UpstreamCategory]) -> dict[int, str]:
+    """Each service's subcategory name, by service id.
+
+    HstockPlus service rows carry no subcategory; the `subcategory` filter tells. Every row
+    carries its category, so one call per distinct subcategory *name* (not per category and
+    subcategory pair) is enough: the calls grow with the names, not with the categories.
+    A few go out at once over the client's pooled connections."""
+    names = list(dict.fromkeys(sub for category in categories
+                               for sub in category.subcategories))
+    subcategory_of: dict[int, str] = {}
+    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY) as pool:
+        answers = pool.map(lambda name: client.service_ids(subcategory=name), names)
+        for name, ids in zip(names, answers, strict=True):
+            for service_id in ids:
+                subcategory_of[service_id] = name
+    return subcategory_of
 
 
 def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> SyncSummary:
