@@ -20,8 +20,8 @@ from decimal import Decimal
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from panel.api.snapshot import catalog_changed
 from panel.bulk import update_rows
+from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
     ProviderError,
