@@ -60,6 +60,7 @@ SYNCED_FIELDS = (
     "rate", "sell_price", "min_quantity", "max_quantity", "refill", "cancel", "dripfeed",
     "stock", "auto_delivery", "available",
 )
+RATE, AVAILABLE = SYNCED_FIELDS.index("rate"), SYNCED_FIELDS.index("available")
 BATCH = 2000
 SUBCATEGORY_CONCURRENCY = 4  # subcategory listings fetched at once
 REPORTED_SKIPS = 20  # rows named in last_sync_error; the rest are counted
@@ -285,10 +286,14 @@ def _synced_values(provider: Provider, upstream: UpstreamService, category: Cate
 def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                    categories: dict[tuple[str, str], Category], book: RuleBook,
                    summary: SyncSummary, progress: Progress) -> None:
-    existing = {row["upstream_id"]: row for row in Service.objects.filter(provider=provider)
-                .values("id", "upstream_id", "price_override", *SYNCED_FIELDS)}
+    # What sync owns of each row, as plain tuples in SYNCED_FIELDS order: an unchanged
+    # catalog compares tuple to tuple, with no model instance or dict per row.
+    existing: dict[int, tuple[int, Decimal | None, tuple]] = {
+        upstream_id: (pk, override, tuple(synced))
+        for upstream_id, pk, override, *synced in Service.objects.filter(provider=provider)
+        .values_list("upstream_id", "id", "price_override", *SYNCED_FIELDS).iterator(BATCH)}
     now = timezone.now()
-    to_create: list[Service] = []
+    to_create: list[dict] = []
     to_update: list[Service] = []
     price_changes: list[PriceChange] = []
     seen: set[int] = set()
@@ -301,8 +306,7 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
         subcategory = categories[(upstream.category, sub_name)] if sub_name else None
         row = existing.get(upstream.service_id)
         values = _synced_values(provider, upstream, category, subcategory, book,
-                                row["id"] if row else None,
-                                row["price_override"] if row else None)
+                                row[0] if row else None, row[1] if row else None)
         if row is None:
             to_create.append({
                 "provider_id": provider.id, "upstream_id": upstream.service_id,
@@ -311,25 +315,25 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                 "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
                 else PriceUnit.PER_THOUSAND, **values})
             continue
-        changed = {name: value for name, value in values.items() if row[name] != value}
-        if not changed:
+        pk, _, old = row
+        if old == tuple(values[name] for name in SYNCED_FIELDS):
             summary.unchanged += 1
             continue
-        if "rate" in changed:
-            price_changes.append(PriceChange(service_id=row["id"], old_rate=row["rate"],
+        if old[RATE] != values["rate"]:
+            price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
                                              new_rate=upstream.rate))
-        if not row["available"]:
+        if not old[AVAILABLE]:
             summary.restored += 1
         else:
             summary.updated += 1
-        to_update.append(Service(id=row["id"], synced_at=now, **values))
+        to_update.append(Service(id=pk, synced_at=now, **values))
     insert_services(to_create)
     summary.created = len(to_create)
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
     summary.price_changes = len(price_changes)
-    gone = [row["id"] for upstream_id, row in existing.items()
-            if upstream_id not in seen and row["available"]]
+    gone = [pk for upstream_id, (pk, _, old) in existing.items()
+            if upstream_id not in seen and old[AVAILABLE]]
     if gone:
         Service.objects.filter(id__in=gone).update(available=False, synced_at=now)
     summary.disabled = len(gone)
