@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from panel.bulk import update_rows
+from panel.bulk import insert_rows, update_rows
 from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
@@ -342,24 +342,19 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
 
 
 def insert_services(rows: list[dict]) -> None:
-    """Insert new services by `executemany`. `bulk_create` builds a model per row and
-    prepares each value through the ORM, which dominates a first sync of tens of thousands
-    of services; here each row is a tuple of values the driver takes as they are."""
+    """Insert new services as plain tuples (`panel.bulk.insert_rows`: COPY on PostgreSQL).
+    `bulk_create` builds a model per row and prepares each value through the ORM, which
+    dominates a first sync of tens of thousands of services."""
     if not rows:
         return
     fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     dates = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
     adapt = connection.ops.adapt_datetimefield_value
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(Service._meta.db_table)} "  # noqa: S608 - names from the model
-           f"({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    params = [tuple(adapt(row.get(name, defaults[name])) if name in dates
-                    else row.get(name, defaults[name]) for name in defaults) for row in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BATCH):
-            cursor.executemany(sql, params[start:start + BATCH])
+    insert_rows(Service, [f.column for f in fields],
+                (tuple(adapt(row.get(name, defaults[name])) if name in dates
+                       else row.get(name, defaults[name]) for name in defaults)
+                 for row in rows))
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,
