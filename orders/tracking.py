@@ -40,6 +40,7 @@ FINAL_STATES = {"completed": State.COMPLETED, "partial": State.PARTIAL,
                 "canceled": State.CANCELED, "cancelled": State.CANCELED}
 MULTI_STATUS_CHUNK = 100
 POLL_CONCURRENCY = 8
+QUIET_CHUNK = 900  # ids per `WHERE id IN (...)`, under every SQLite's variable limit
 LEDGER_STEP = Decimal("0.0001")
 # How long a settled order that staff must look at is still asked about, for late accounts.
 WATCH_FOR = timedelta(days=7)
@@ -353,7 +354,7 @@ class _Batch:
     progress: list[Order] = field(default_factory=list)
 
     def save(self) -> None:
-        update_rows(Order, self.quiet, ["last_checked_at", "next_check_at"])
+        self._save_quiet()
         if not self.progress:
             return
         try:
@@ -363,6 +364,18 @@ class _Batch:
             # One row the database refused must not cost the others: write them one by one.
             for order in self.progress:
                 _save_one(order)
+
+
+    def _save_quiet(self) -> None:
+        """Orders only checked share their two new values by age class (`check_interval`
+        has four), so they are written as a few `UPDATE ... WHERE id IN`, not one per row."""
+        groups: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+        for order in self.quiet:
+            groups[(order.last_checked_at, order.next_check_at)].append(order.pk)
+        for (checked, next_at), ids in groups.items():
+            for start in range(0, len(ids), QUIET_CHUNK):
+                Order.objects.filter(pk__in=ids[start:start + QUIET_CHUNK]).update(
+                    last_checked_at=checked, next_check_at=next_at)
 
 
 def _save_one(order: Order) -> None:
