@@ -21,7 +21,7 @@ def provider() -> Provider:
 
 
 def test_insert_rows_writes_every_row_as_given(provider):
-    count = BATCH * 2 + 7  # more than one executemany batch
+    count = BATCH * 2 + 7  # more than update_rows' batch
     rows = ((provider.id, f"Category {n}", n) for n in range(count))
     with CaptureQueriesContext(connection) as ctx:
         insert_rows(Category, ["provider_id", "name", "position"], rows)
@@ -31,7 +31,7 @@ def test_insert_rows_writes_every_row_as_given(provider):
     if connection.vendor == "postgresql":
         assert inserts == [], "COPY, not INSERT"
     else:
-        assert len(inserts) == 3  # one executemany per batch, never one per row
+        assert len(inserts) == 1  # one executemany, never one per row or per batch
 
 
 def test_insert_rows_takes_decimals_dates_and_nulls(provider):
