@@ -52,6 +52,66 @@ def sandbox_process(*, services: int = 40, latency_ms: int = 0) -> Iterator[str]
         proc.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def shaped_upstream_process(*, services: int = 20_000) -> Iterator[str]:
+    """The realistic-shape upstream (bench/upstream.py) on its own process; yields its base
+    URL. Its API answers at {base}/api/v2 like the sandbox's."""
+    port = free_port()
+    proc = subprocess.Popen([PYTHON, "-m", "bench.upstream", "--port", str(port),
+                             "--services", str(services)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _wait_for(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.post(f"{base}/api/v2", data={"key": KEY, "action": "balance"}, timeout=1)
+            return
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def databases() -> list[str]:
+    """The databases a bench runs on: SQLite, and PostgreSQL when BENCH_POSTGRES names a
+    server (postgres://postgres@127.0.0.1:5432): each run gets a database of its own."""
+    return ["sqlite", "postgresql"] if os.environ.get("BENCH_POSTGRES") else ["sqlite"]
+
+
+@contextlib.contextmanager
+def database_env(kind: str, var_dir: str) -> Iterator[dict[str, str]]:
+    """A panel environment on a fresh, empty database of `kind` (dropped afterwards)."""
+    if kind == "sqlite":
+        yield panel_env(var_dir)
+        return
+    import psycopg
+
+    server = os.environ["BENCH_POSTGRES"].rstrip("/")
+    name = f"bench_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield panel_env(var_dir, DATABASE_URL=f"{server}/{name}")
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def panel_env(var_dir: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}

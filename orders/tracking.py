@@ -13,9 +13,10 @@ flags that order for staff (`status_unknown`, the raw answer in `error`) and the
 
 import json
 import logging
+import queue
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -39,6 +40,7 @@ FINAL_STATES = {"completed": State.COMPLETED, "partial": State.PARTIAL,
                 "canceled": State.CANCELED, "cancelled": State.CANCELED}
 MULTI_STATUS_CHUNK = 100
 POLL_CONCURRENCY = 8
+QUIET_CHUNK = 900  # ids per `WHERE id IN (...)`, under every SQLite's variable limit
 LEDGER_STEP = Decimal("0.0001")
 # How long a settled order that staff must look at is still asked about, for late accounts.
 WATCH_FOR = timedelta(days=7)
@@ -273,14 +275,15 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None,
 
 def due_orders(*, everything: bool, now: datetime | None = None,
                limit: int | None = None) -> list[Order]:
-    """Placed orders, and settled ones still watched for a late answer (`WATCH_FOR`)."""
+    """Placed orders, and settled ones still watched for a late answer (`WATCH_FOR`), with
+    only the columns a pass reads: never the encrypted `accounts`, which only an answer that
+    delivers accounts needs, and `apply_status` reads those under its row lock."""
     now = now or timezone.now()
     watched = Q(state__in=[State.COMPLETED, State.PARTIAL], next_check_at__isnull=False,
                 finished_at__gte=now - WATCH_FOR)
     orders = (Order.objects.filter(Q(state=State.PLACED) | watched, upstream_id__isnull=False)
               .exclude(kind=Kind.SMS)
-              .only("id", "state", "provider_id", "upstream_id", "accounts", "kind",
-                    "placed_at",
+              .only("id", "state", "provider_id", "upstream_id", "kind", "placed_at",
                     "created_at", "upstream_status", "start_count", "remains",
                     "upstream_charge", "upstream_currency", "status_unknown",
                     "last_checked_at", "next_check_at"))
@@ -344,13 +347,16 @@ PROGRESS_FIELDS = ["upstream_status", "start_count", "remains", "upstream_charge
 
 @dataclass
 class _Batch:
-    """What one pass writes in bulk: orders only checked, and orders whose work moved on."""
+    """What one batch of answers writes in bulk: orders only checked, and orders whose work
+    moved on."""
 
     quiet: list[Order] = field(default_factory=list)
     progress: list[Order] = field(default_factory=list)
 
     def save(self) -> None:
-        update_rows(Order, self.quiet, ["last_checked_at", "next_check_at"])
+        self._save_quiet()
+        if not self.progress:
+            return
         try:
             with transaction.atomic():
                 update_rows(Order, self.progress, PROGRESS_FIELDS)
@@ -358,6 +364,18 @@ class _Batch:
             # One row the database refused must not cost the others: write them one by one.
             for order in self.progress:
                 _save_one(order)
+
+
+    def _save_quiet(self) -> None:
+        """Orders only checked share their two new values by age class (`check_interval`
+        has four), so they are written as a few `UPDATE ... WHERE id IN`, not one per row."""
+        groups: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+        for order in self.quiet:
+            groups[(order.last_checked_at, order.next_check_at)].append(order.pk)
+        for (checked, next_at), ids in groups.items():
+            for start in range(0, len(ids), QUIET_CHUNK):
+                Order.objects.filter(pk__in=ids[start:start + QUIET_CHUNK]).update(
+                    last_checked_at=checked, next_check_at=next_at)
 
 
 def _save_one(order: Order) -> None:
@@ -388,17 +406,53 @@ def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
     summary.calls += len(fetchers)
     progress(f"{provider.name}: {len(orders)} orders in {len(fetchers)} calls")
     now = timezone.now()
-    batch = _Batch()
     try:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            for results in pool.map(lambda fetch: fetch(), fetchers):
-                for upstream_id, result in results.items():
-                    order = by_upstream.get(upstream_id)
-                    if order is not None:
-                        _apply_result(order, result, now, summary, batch)
+            for results in _as_they_arrive(pool, fetchers):
+                _apply_results(results, by_upstream, now, summary)
     finally:
         client.close()
-    batch.save()
+
+
+def _as_they_arrive(pool: ThreadPoolExecutor,
+                    fetchers: list[Fetch]) -> Iterator[dict[int, OrderStatus | ProviderError]]:
+    """The answers of every call, merged into one dict per wait: whatever arrived while the
+    caller was writing the previous ones. The caller's database work thus overlaps the calls
+    still in flight, and batches itself (a few answers per write when calls are quick)."""
+    arrived: queue.SimpleQueue[Future] = queue.SimpleQueue()
+    for fetch in fetchers:
+        pool.submit(fetch).add_done_callback(arrived.put)
+    remaining = len(fetchers)
+    try:
+        while remaining:
+            done = [arrived.get()]
+            while True:
+                try:
+                    done.append(arrived.get_nowait())
+                except queue.Empty:
+                    break
+            remaining -= len(done)
+            merged: dict[int, OrderStatus | ProviderError] = {}
+            for future in done:
+                merged.update(future.result())
+            yield merged
+    finally:
+        # The caller failed (or is done): calls not sent yet are not sent.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _apply_results(results: dict[int, OrderStatus | ProviderError],
+                   by_upstream: dict[int, Order], now: datetime, summary: PollSummary) -> None:
+    """Apply one batch of answers in one transaction: outside one, SQLite commits (and
+    syncs) every UPDATE on its own. Each order that settles still has its own savepoint
+    (`apply_status`), so one that fails costs that order only."""
+    batch = _Batch()
+    with transaction.atomic():
+        for upstream_id, result in results.items():
+            order = by_upstream.get(upstream_id)
+            if order is not None:
+                _apply_result(order, result, now, summary, batch)
+        batch.save()
 
 
 def _apply_result(order: Order, result: OrderStatus | ProviderError, now: datetime,

@@ -3,9 +3,13 @@
 `QuerySet.bulk_update` builds one CASE expression per field over every row, whose ORM cost
 grows with rows x fields and dwarfs the database's work. `update_rows` sends one plain
 `UPDATE ... WHERE pk = %s` per row through a single `executemany` instead.
+
+`insert_rows` inserts plain tuples: by `COPY ... FROM STDIN` on PostgreSQL (psycopg 3 streams
+the rows; about ten times faster than `executemany` of INSERTs for tens of thousands of rows),
+by `executemany` elsewhere (SQLite has no COPY, and its executemany is already cheap).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
@@ -28,3 +32,23 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model],
     with connection.cursor() as cursor:
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start:start + BATCH])
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str],
+                rows: Iterable[tuple]) -> None:
+    """Insert `rows` (tuples of database-ready values, in the order of `columns`, column
+    names) into `model`'s table; no model instance, no ORM preparation per value."""
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The driver's own cursor: Django's wrapper has no `copy`.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = (f"INSERT INTO {table} ({names}) "  # noqa: S608 - names from the model
+               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        # One executemany however many rows: the driver binds them one by one, so the query
+        # count stays flat with the catalog.
+        cursor.executemany(sql, rows)

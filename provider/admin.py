@@ -11,8 +11,8 @@ from django.shortcuts import render
 
 from panel import audit
 from panel.admin_audit import AuditedAdmin
-from panel.api.snapshot import catalog_changed
 from panel.roles import AdminOnlyChanges
+from provider.catalog_version import catalog_changed
 from provider.client import ProviderError
 from provider.models import (
     Category,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from panel.api.snapshot import catalog_changed
+from provider.catalog_version import catalog_changed
 from provider.models import PricingRule, Service, SmsPrice
 from provider.pricing import RuleBook, markup_refusal, service_sell_price, sms_sell_price
 

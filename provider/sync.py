@@ -13,14 +13,15 @@ every sync that skipped rows, is recorded in `Provider.last_sync_error`.
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from panel.api.snapshot import catalog_changed
-from panel.bulk import update_rows
+from panel.bulk import insert_rows, update_rows
+from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
     ProviderError,
@@ -60,7 +61,9 @@ SYNCED_FIELDS = (
     "rate", "sell_price", "min_quantity", "max_quantity", "refill", "cancel", "dripfeed",
     "stock", "auto_delivery", "available",
 )
+RATE, AVAILABLE = SYNCED_FIELDS.index("rate"), SYNCED_FIELDS.index("available")
 BATCH = 2000
+SUBCATEGORY_CONCURRENCY = 4  # subcategory listings fetched at once
 REPORTED_SKIPS = 20  # rows named in last_sync_error; the rest are counted
 
 
@@ -140,12 +143,7 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     progress(f"  {len(categories)} categories")
     services = client.all_services()
     progress(f"  {len(services)} services")
-    subcategory_of: dict[int, str] = {}
-    # HstockPlus service rows carry no subcategory; the `subcategory` filter tells.
-    for category in categories:
-        for sub in category.subcategories:
-            for service_id in client.service_ids(category=category.name, subcategory=sub):
-                subcategory_of[service_id] = sub
+    subcategory_of = fetch_subcategories(client, categories)
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
     if countries is not None:
@@ -155,6 +153,25 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     for skip in skipped:
         progress(f"  skipped {skip}")
     return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped)
+
+
+def fetch_subcategories(client: ProviderClient,
+                        categories: list[UpstreamCategory]) -> dict[int, str]:
+    """Each service's subcategory name, by service id.
+
+    HstockPlus service rows carry no subcategory; the `subcategory` filter tells. Every row
+    carries its category, so one call per distinct subcategory *name* (not per category and
+    subcategory pair) is enough: the calls grow with the names, not with the categories.
+    A few go out at once over the client's pooled connections."""
+    names = list(dict.fromkeys(sub for category in categories
+                               for sub in category.subcategories))
+    subcategory_of: dict[int, str] = {}
+    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY) as pool:
+        answers = pool.map(lambda name: client.service_ids(subcategory=name), names)
+        for name, ids in zip(names, answers, strict=True):
+            for service_id in ids:
+                subcategory_of[service_id] = name
+    return subcategory_of
 
 
 def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> SyncSummary:
@@ -275,10 +292,14 @@ def _synced_values(provider: Provider, upstream: UpstreamService, category: Cate
 def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                    categories: dict[tuple[str, str], Category], book: RuleBook,
                    summary: SyncSummary, progress: Progress) -> None:
-    existing = {row["upstream_id"]: row for row in Service.objects.filter(provider=provider)
-                .values("id", "upstream_id", "price_override", *SYNCED_FIELDS)}
+    # What sync owns of each row, as plain tuples in SYNCED_FIELDS order: an unchanged
+    # catalog compares tuple to tuple, with no model instance or dict per row.
+    existing: dict[int, tuple[int, Decimal | None, tuple]] = {
+        upstream_id: (pk, override, tuple(synced))
+        for upstream_id, pk, override, *synced in Service.objects.filter(provider=provider)
+        .values_list("upstream_id", "id", "price_override", *SYNCED_FIELDS).iterator(BATCH)}
     now = timezone.now()
-    to_create: list[Service] = []
+    to_create: list[dict] = []
     to_update: list[Service] = []
     price_changes: list[PriceChange] = []
     seen: set[int] = set()
@@ -291,8 +312,7 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
         subcategory = categories[(upstream.category, sub_name)] if sub_name else None
         row = existing.get(upstream.service_id)
         values = _synced_values(provider, upstream, category, subcategory, book,
-                                row["id"] if row else None,
-                                row["price_override"] if row else None)
+                                row[0] if row else None, row[1] if row else None)
         if row is None:
             to_create.append({
                 "provider_id": provider.id, "upstream_id": upstream.service_id,
@@ -302,25 +322,25 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
                 "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
                 or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND, **values})
             continue
-        changed = {name: value for name, value in values.items() if row[name] != value}
-        if not changed:
+        pk, _, old = row
+        if old == tuple(values[name] for name in SYNCED_FIELDS):
             summary.unchanged += 1
             continue
-        if "rate" in changed:
-            price_changes.append(PriceChange(service_id=row["id"], old_rate=row["rate"],
+        if old[RATE] != values["rate"]:
+            price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
                                              new_rate=upstream.rate))
-        if not row["available"]:
+        if not old[AVAILABLE]:
             summary.restored += 1
         else:
             summary.updated += 1
-        to_update.append(Service(id=row["id"], synced_at=now, **values))
+        to_update.append(Service(id=pk, synced_at=now, **values))
     insert_services(to_create)
     summary.created = len(to_create)
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
     summary.price_changes = len(price_changes)
-    gone = [row["id"] for upstream_id, row in existing.items()
-            if upstream_id not in seen and row["available"]]
+    gone = [pk for upstream_id, (pk, _, old) in existing.items()
+            if upstream_id not in seen and old[AVAILABLE]]
     if gone:
         Service.objects.filter(id__in=gone).update(available=False, synced_at=now)
     summary.disabled = len(gone)
@@ -329,24 +349,19 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
 
 
 def insert_services(rows: list[dict]) -> None:
-    """Insert new services by `executemany`. `bulk_create` builds a model per row and
-    prepares each value through the ORM, which dominates a first sync of tens of thousands
-    of services; here each row is a tuple of values the driver takes as they are."""
+    """Insert new services as plain tuples (`panel.bulk.insert_rows`: COPY on PostgreSQL).
+    `bulk_create` builds a model per row and prepares each value through the ORM, which
+    dominates a first sync of tens of thousands of services."""
     if not rows:
         return
     fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     dates = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
     adapt = connection.ops.adapt_datetimefield_value
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(Service._meta.db_table)} "  # noqa: S608 - names from the model
-           f"({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    params = [tuple(adapt(row.get(name, defaults[name])) if name in dates
-                    else row.get(name, defaults[name]) for name in defaults) for row in rows]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BATCH):
-            cursor.executemany(sql, params[start:start + BATCH])
+    insert_rows(Service, [f.column for f in fields],
+                (tuple(adapt(row.get(name, defaults[name])) if name in dates
+                       else row.get(name, defaults[name]) for name in defaults)
+                 for row in rows))
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,

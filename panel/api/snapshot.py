@@ -2,8 +2,10 @@
 and kept ready in the cache.
 
 A catalog of 20,000 services takes a while to query and serialize, so the bare list is built
-after every sync and every repricing (`catalog_changed`) and stored as bytes in the cache,
-with a small stamp (a digest of the bytes and when they were built) under a key of its own.
+once per catalog version and stored as bytes in the cache, with a small stamp (a digest of the
+bytes, when they were built and from which version) under a key of its own. The catalog
+publishes its version (`provider.catalog_version`) after every sync, repricing or admin edit
+that changed it; the first request that sees a version other than its stamp's rebuilds.
 Each process keeps the last list it fetched: a request reads only the stamp, and fetches the
 bytes again only when the stamp changed. An entry older than `API_SERVICES_MAX_AGE` is rebuilt
 by one request while the others keep serving it, which bounds what a process-local cache
@@ -18,9 +20,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 from panel.api.catalog import on_sale_services, service_rows, without_products
+from provider import catalog_version
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,16 @@ def build() -> bytes:
 def rebuild() -> bytes:
     """Build the list and store it (bytes first, then the stamp that points at them)."""
     global _local
+    try:  # read first: a change published while building is rebuilt again
+        version = catalog_version.current()
+    except Exception:
+        version = None
     body = build()
     digest = hashlib.sha256(body).hexdigest()[:32]
     _local = (digest, body)
     try:
         cache.set(KEY, (digest, body), timeout=None)
-        cache.set(STAMP, (digest, time.time()), timeout=None)
+        cache.set(STAMP, (digest, time.time(), version), timeout=None)
     except Exception:
         log.warning("could not store the services list in the cache", exc_info=True)
     return body
@@ -57,14 +63,16 @@ def services_body() -> bytes:
     global _local
     try:
         stamp = cache.get(STAMP)
+        version = catalog_version.current()
     except Exception:
         log.warning("cache unreadable; building the services list", exc_info=True)
         return build()
     if stamp is None:
         return rebuild()
-    digest, built_at = stamp
-    if time.time() - built_at >= settings.API_SERVICES_MAX_AGE and cache.add(
-            REBUILDING, 1, REBUILD_LOCK_SECONDS):
+    digest, built_at, built_from = stamp
+    stale = (built_from != version
+             or time.time() - built_at >= settings.API_SERVICES_MAX_AGE)
+    if stale and cache.add(REBUILDING, 1, REBUILD_LOCK_SECONDS):
         try:
             return rebuild()
         finally:
@@ -77,16 +85,3 @@ def services_body() -> bytes:
         return rebuild()  # evicted
     _local = cached
     return cached[1]
-
-
-def _rebuild_after_commit() -> None:
-    rebuild()
-
-
-def catalog_changed() -> None:
-    """Rebuild the list once the current transaction commits (at once outside one), once
-    per transaction however many changes it holds."""
-    pending = getattr(transaction.get_connection(), "run_on_commit", [])
-    if any(func is _rebuild_after_commit for _, func, _ in pending):
-        return
-    transaction.on_commit(_rebuild_after_commit, robust=True)

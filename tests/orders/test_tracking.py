@@ -4,6 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from orders.forwarding import forward_one
 from orders.models import LedgerEntry, Order
@@ -136,8 +138,13 @@ def test_polling_uses_multi_status_when_supported(alice, service, sandbox, provi
     assert summary.calls == (1 if multi else 3)
 
 
-def test_poll_query_count_does_not_grow_with_orders(alice, service, sandbox,
+def test_poll_query_count_does_not_grow_with_orders(alice, service, sandbox, provider,
                                                     django_assert_max_num_queries):
+    """With multi-status (one call for up to 100 orders) a pass's queries are flat; answers
+    are written as they arrive, so the count follows the calls, never the orders."""
+    provider.multi_status = True
+    provider.save()
+    sandbox.configure(multi_status=True)
     for _ in range(3):
         placed(alice, service, FOLLOWERS)
     poll(everything=True)  # first pass writes the progress
@@ -148,6 +155,27 @@ def test_poll_query_count_does_not_grow_with_orders(alice, service, sandbox,
     poll(everything=True)
     with django_assert_max_num_queries(6):
         poll(everything=True)
+
+
+def test_poll_writes_each_batch_of_answers_in_one_transaction(
+        alice, service, sandbox, django_assert_max_num_queries):
+    """One status per call: the answers are written in batches as they arrive, each batch
+    one transaction (a savepoint here, inside the test's transaction) with one bulk write,
+    so a pass makes at most a few queries per upstream call, never one per row written."""
+    orders = [placed(alice, service, FOLLOWERS) for _ in range(9)]
+    poll(everything=True)
+    with CaptureQueriesContext(connection) as ctx:
+        summary = poll(everything=True)
+    assert summary.calls == len(orders)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    depth, updates = 0, 0
+    for query in sql:
+        depth += query.startswith("SAVEPOINT") - query.startswith("RELEASE")
+        if "UPDATE " in query:  # executemany is logged as "N times: UPDATE ..."
+            updates += 1
+            assert depth > 0, f"written outside a transaction: {query}"
+    assert 1 <= updates <= len(orders), sql
+    assert len(sql) <= 3 + 3 * len(orders)
 
 
 def test_settle_and_refund_are_one_transaction(alice, service, sandbox, monkeypatch):
@@ -170,3 +198,13 @@ def test_merge_accounts_keeps_order_and_drops_repeats():
 
     assert merge_accounts("a:1\nb:2", ["b:2", "c:3", "", "c:3"]) == "a:1\nb:2\nc:3"
     assert merge_accounts("", ["x:1"]) == "x:1"
+
+
+def test_a_pass_loads_no_accounts(alice, service, sandbox):
+    """The encrypted `accounts` are not read (nor decrypted) for every order of a pass: only
+    an answer that delivers accounts needs them, and `apply_status` reads them itself."""
+    from orders.tracking import due_orders
+
+    placed(alice, service, FOLLOWERS)
+    assert all("accounts" in order.get_deferred_fields()
+               for order in due_orders(everything=True))

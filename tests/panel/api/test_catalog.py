@@ -9,6 +9,7 @@ from django.db import transaction
 
 from panel.api import snapshot
 from panel.api.serialization import rate
+from provider import catalog_version
 from provider.models import Category, PricingRule, Service
 from provider.repricing import reprice
 from tests.panel.api.helpers import FOLLOWERS, GMAIL, NETFLIX, TWITTER, synced
@@ -175,18 +176,21 @@ def test_inventory(api, alice_key, provider):
 # --- the ready list ----------------------------------------------------------------------
 
 
-def test_sync_builds_the_list_and_a_request_only_reads_it(
+def test_sync_publishes_a_version_and_a_request_only_reads_the_list_built_from_it(
         api, alice_key, sandbox, django_capture_on_commit_callbacks,
         django_assert_num_queries):
+    before = catalog_version.current()
     with django_capture_on_commit_callbacks(execute=True):
         synced(sandbox)
+    assert catalog_version.current() != before, "the sync published a new version"
+    api(alice_key, "services")  # the first request after it rebuilds
     assert cache.get(snapshot.KEY) is not None
     with django_assert_num_queries(1):  # the key
         status, rows = api(alice_key, "services")
     assert status == 200 and len(rows) == 26  # the SMM services: no products
 
 
-def test_repricing_rebuilds_the_list_once_it_commits(api, alice_key, provider,
+def test_repricing_rebuilds_the_list_once_after_it_commits(api, alice_key, provider,
                                                      transactional_db, monkeypatch):
     followers = Service.objects.get(provider=provider, upstream_id=FOLLOWERS)
 
@@ -202,10 +206,11 @@ def test_repricing_rebuilds_the_list_once_it_commits(api, alice_key, provider,
         PricingRule.objects.create(percent=D("50"))
         reprice()
         reprice()
-        assert builds == []
-    assert builds == [1], "one rebuild per transaction, after it commits"
+    assert builds == [], "the version is published; the list is rebuilt when next read"
     assert listed_rate() == "0.75"
-    assert builds == [1], "the request read the ready list"
+    assert builds == [1], "one rebuild per published version"
+    assert listed_rate() == "0.75"
+    assert builds == [1], "the next request read the ready list"
 
 
 def test_an_old_list_is_rebuilt(api, alice_key, provider, settings):

@@ -1,0 +1,64 @@
+"""`panel.bulk`: plain-tuple inserts and updates, the same on SQLite (executemany) and
+PostgreSQL (COPY); run this file with DATABASE_URL=postgres://... for the latter."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from panel.bulk import BATCH, insert_rows, update_rows
+from provider.models import Category, Provider, Service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def provider() -> Provider:
+    return Provider.objects.create(name="p", api_url="https://upstream.example/api/v2",
+                                   api_key="k")
+
+
+def test_insert_rows_writes_every_row_as_given(provider):
+    count = BATCH * 2 + 7  # more than update_rows' batch
+    rows = ((provider.id, f"Category {n}", n) for n in range(count))
+    with CaptureQueriesContext(connection) as ctx:
+        insert_rows(Category, ["provider_id", "name", "position"], rows)
+    assert Category.objects.filter(provider=provider).count() == count
+    assert Category.objects.get(name="Category 1234").position == 1234
+    inserts = [q["sql"] for q in ctx.captured_queries if "INSERT" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert inserts == [], "COPY, not INSERT"
+    else:
+        assert len(inserts) == 1  # one executemany, never one per row or per batch
+
+
+def test_insert_rows_takes_decimals_dates_and_nulls(provider):
+    top = Category.objects.create(provider=provider, name="Top")
+    now = timezone.now()
+    fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
+    values = {"provider_id": provider.id, "upstream_id": 7, "name": "Likes",
+              "category_id": top.id, "rate": D("0.1234"), "sell_price": D("0.20"),
+              "synced_at": now, "subcategory_id": None}
+    defaults = {f.attname: f.get_default() for f in fields}
+    adapt = connection.ops.adapt_datetimefield_value
+    row = tuple(adapt(values.get(f.attname, defaults[f.attname]))
+                if f.get_internal_type() == "DateTimeField"
+                else values.get(f.attname, defaults[f.attname]) for f in fields)
+    insert_rows(Service, [f.column for f in fields], [row])
+    service = Service.objects.get(upstream_id=7)
+    assert (service.rate, service.sell_price, service.subcategory_id) == (
+        D("0.1234"), D("0.20"), None)
+    assert service.synced_at == now
+
+
+def test_update_rows_writes_only_the_fields_named(provider):
+    rows = [Category.objects.create(provider=provider, name=f"C{n}", position=n)
+            for n in range(3)]
+    for row in rows:
+        row.position += 10
+        row.name = "not written"
+    update_rows(Category, rows, ["position"])
+    assert sorted(Category.objects.values_list("name", "position")) == [
+        ("C0", 10), ("C1", 11), ("C2", 12)]
