@@ -41,6 +41,8 @@ from provider.sync import sync_provider
 WELL_KNOWN = range(1, 10)  # the sandbox's well-known services (docs/sandbox.md)
 OPENING = {"ann@example.com": D("0"), "ben@example.com": D("100.00")}
 GOOD_LINK, BAD_LINK = "https://instagram.com/p/abc", "instagram.com/p/abc"
+# A product's "link" is its delivery e-mail: these stand in for GOOD_LINK and BAD_LINK there.
+GOOD_EMAIL, BAD_EMAIL = "ben@example.com", "ben@"
 Fault = tuple[str, str | None]  # kind, message
 FAULTS: list[Fault] = [("error", "Service not found"), ("error", "Insufficient balance"),
                        ("lost", None), ("reset", None), ("http500", None), ("malformed", None)]
@@ -146,14 +148,14 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             quantity = data.draw(st.sampled_from([0, svc.min_quantity - 1, svc.max_quantity + 1,
                                                   svc.min_quantity]), label="quantity")
-            # A bad link is refused for smm; a product takes any reference.
-            valid = svc.entity_type == "product" and svc.min_quantity <= quantity <= min(
-                svc.max_quantity, svc.stock)
-            self.try_to_place(self.customers[who], svc, quantity, BAD_LINK, valid=valid)
+            # A bad link is refused for smm, a bad delivery e-mail for a product.
+            self.try_to_place(self.customers[who], svc, quantity, BAD_LINK, valid=False)
 
     def try_to_place(self, user: User, svc: Service, quantity: int, link: str, *,
                      valid: bool) -> None:
         """Place the order, which must succeed exactly when it is valid and affordable."""
+        if svc.entity_type == "product":
+            link = GOOD_EMAIL if link == GOOD_LINK else BAD_EMAIL
         before, count = self.balance(user), Order.objects.filter(user=user).count()
         affordable = valid and quote(service_id=svc.pk, quantity=quantity,
                                      link=link).amount <= before

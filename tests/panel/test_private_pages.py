@@ -64,4 +64,7 @@ def test_the_live_price_request_never_carries_the_csrf_token(as_alice, owned):
     included = [page.by_id[ref.strip().removeprefix("#")]
                 for ref in quote["hx-include"].split(",")]
     assert sorted(field["name"] for field in included) == ["link", "quantity", "service"]
-    assert quote["hx-params"] == "service,quantity,link"
+    params = quote["hx-params"].split(",")
+    assert "csrfmiddlewaretoken" not in params
+    # the service's own fields (drip-feed's runs and interval here), nothing else
+    assert set(params) == {"service", "quantity", "link", "runs", "interval"}
