@@ -84,10 +84,6 @@ def read_balance(provider: Provider) -> Balance:
     return balance
 
 
-def staff_emails() -> list[str]:
-    return alerts.staff_emails()
-
-
 def low_balance_key(provider: Provider) -> str:
     return f"provider:{provider.pk}:low-balance"
 
