@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.refresh_deposits",
         "schedule": timedelta(seconds=env.int("DEPOSIT_REFRESH_INTERVAL", default=120)),
     },
+    # Order forms' one-time tokens outlive their forms by a day, then go.
+    "purge-form-tokens": {
+        "task": "panel.tasks.purge_form_tokens",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Panel ------------------------------------------------------------------------------

@@ -6,20 +6,41 @@ Back) places once: the second insert fails on the key, waiting for the first tra
 if it is still open, and the second request is shown the order the first one placed.
 A refused order (PlacementError) releases its token, so the corrected form can be sent.
 A form without a token (a script, a page from before tokens) is placed as before.
+
+A token starts with the time it was made, so a form is held to once only for `MAX_AGE`:
+an older one is refused (the customer sends the form again, with a new token), and the
+rows of tokens older than that are purged (`purge`), which nothing can then collide with.
 """
 
 import re
 import secrets
+import time
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
+from django.utils import timezone
+
+from orders.placing import PlacementError
 from panel.models import SubmittedForm, User
 from panel.storefront.rendering import go_to_order
 
 FIELD = "form_token"
 WELL_FORMED = re.compile(r"[A-Za-z0-9_-]{20,64}")
+# A tab left open over a long weekend still places; a form older than this is sent again.
+MAX_AGE = timedelta(days=4)
+# Tokens made before tokens carried their time: 32 random characters, no time.
+_DATED = re.compile(r"[0-9a-f]{8}[A-Za-z0-9_-]{32}")
+_CLOCK_SKEW = 300
+
+
+class FormExpired(PlacementError):
+    """The form is older than `MAX_AGE` (or claims a time to come): nothing was placed."""
+
+    def __init__(self) -> None:
+        super().__init__("This form was opened too long ago. Check it and send it again.")
 
 
 class AlreadySubmitted(Exception):
@@ -31,8 +52,14 @@ class AlreadySubmitted(Exception):
         self.order_id = order_id
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
+def new_token(now: float | None = None) -> str:
+    """Eight hex digits of the time it was made, then 32 random characters."""
+    made = int(time.time() if now is None else now)
+    return f"{made:08x}{secrets.token_urlsafe(24)}"
+
+
+def _made_at(token: str) -> int | None:
+    return int(token[:8], 16) if _DATED.fullmatch(token) else None
 
 
 def token_of(data: object) -> str | None:
@@ -42,7 +69,12 @@ def token_of(data: object) -> str | None:
 
 
 def consume(user: User, token: str) -> None:
-    """Claim `token` for `user`, in the caller's transaction; AlreadySubmitted if it was."""
+    """Claim `token` for `user`, in the caller's transaction; AlreadySubmitted if it was,
+    FormExpired if the form is older than MAX_AGE."""
+    made = _made_at(token)
+    if made is not None and not (time.time() - MAX_AGE.total_seconds()
+                                 <= made <= time.time() + _CLOCK_SKEW):
+        raise FormExpired
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction stays usable
             SubmittedForm.objects.create(token=token, user=user)
@@ -60,6 +92,13 @@ def record(token: str, order_id: int) -> None:
 def release(token: str) -> None:
     """Free a token whose submission placed nothing, so the form can be sent again."""
     SubmittedForm.objects.filter(token=token, order__isnull=True).delete()
+
+
+def purge() -> int:
+    """Forget tokens older than MAX_AGE (a day more, for clocks): they are refused anyway."""
+    horizon = timezone.now() - MAX_AGE - timedelta(days=1)
+    deleted, _ = SubmittedForm.objects.filter(created_at__lt=horizon).delete()
+    return deleted
 
 
 def already_placed(request: HttpRequest, order_id: int | None) -> HttpResponse:

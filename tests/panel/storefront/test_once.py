@@ -13,6 +13,7 @@ from django.test import Client
 from orders.ledger import top_up
 from orders.models import Kind, Order
 from panel.models import SubmittedForm
+from panel.storefront import once
 from panel.storefront.context import balance_of
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
@@ -146,3 +147,64 @@ def test_a_refused_rent_form_can_be_sent_again(make_customer, telegram):
     top_up(poor, D("1.00"), reason="test")
     rented = client.post("/sms/rent/", form)
     assert rented["Location"] == f"/orders/{Order.objects.get(user=poor).pk}/"
+
+
+# --- tokens carry their time: old forms are sent again, old tokens are purged --------------
+
+
+def _aged(token: str, seconds: float) -> str:
+    """The same random part, made `seconds` ago."""
+    made = int(token[:8], 16) - int(seconds)
+    return f"{made:08x}{token[8:]}"
+
+
+def test_a_form_older_than_its_limit_is_refused_and_offered_again(as_alice, alice, smm):
+    form = _order_form(as_alice, smm.pk)
+    form["form_token"] = _aged(form["form_token"], once.MAX_AGE.total_seconds() + 60)
+    refused = as_alice.post("/order/new/", form)
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "opened too long ago" in html
+    assert not Order.objects.exists() and not SubmittedForm.objects.exists()
+    fresh = _token(html)
+    assert fresh != form["form_token"]
+    placed = as_alice.post("/order/new/", {**form, "form_token": fresh})
+    assert placed["Location"] == f"/orders/{Order.objects.get(user=alice).pk}/"
+
+
+def test_a_form_within_its_limit_places(as_alice, alice, smm):
+    form = _order_form(as_alice, smm.pk)
+    form["form_token"] = _aged(form["form_token"], once.MAX_AGE.total_seconds() - 600)
+    assert as_alice.post("/order/new/", form).status_code == 302
+    assert Order.objects.filter(user=alice).count() == 1
+
+
+def test_a_token_dated_in_the_future_is_refused(as_alice, smm):
+    form = _order_form(as_alice, smm.pk)
+    form["form_token"] = _aged(form["form_token"], -3600)
+    assert "opened too long ago" in as_alice.post("/order/new/", form).content.decode()
+    assert not Order.objects.exists()
+
+
+def test_an_undated_token_from_before_still_places_once(as_alice, alice, smm):
+    form = {**_order_form(as_alice, smm.pk), "form_token": "A" * 32}
+    as_alice.post("/order/new/", form)
+    as_alice.post("/order/new/", form)
+    assert Order.objects.filter(user=alice).count() == 1
+
+
+def test_purge_forgets_only_tokens_past_their_limit(alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from panel.tasks import purge_form_tokens
+
+    old, recent = once.new_token(), once.new_token()
+    SubmittedForm.objects.create(token=old, user=alice)
+    SubmittedForm.objects.create(token=recent, user=alice)
+    SubmittedForm.objects.filter(token=old).update(
+        created_at=timezone.now() - once.MAX_AGE - timedelta(days=1, minutes=1))
+    SubmittedForm.objects.filter(token=recent).update(
+        created_at=timezone.now() - once.MAX_AGE)
+    assert purge_form_tokens() == 1
+    assert list(SubmittedForm.objects.values_list("token", flat=True)) == [recent]
