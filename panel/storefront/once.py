@@ -20,7 +20,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-
 from django.utils import timezone
 
 from orders.placing import PlacementError
