@@ -41,7 +41,6 @@ class Provider(models.Model):
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_alert_below = models.DecimalField(
         **MONEY, null=True, blank=True, help_text="Alert staff when the balance drops below this.")
-    balance_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_balance_error = models.TextField(blank=True, editable=False,
                                           help_text="Why the last balance check failed; empty "
                                           "once a check succeeds.")

@@ -95,7 +95,6 @@ def check_balance(provider: Provider) -> bool:
     threshold = provider.balance_alert_below
     if threshold is None or balance.amount >= threshold:
         alerts.close_incident(low_balance_key(provider))
-        Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=None)
         return False
     opened = alerts.open_incident(
         low_balance_key(provider),
@@ -103,8 +102,6 @@ def check_balance(provider: Provider) -> bool:
         (f"The balance of provider {provider.name} is {balance.amount} "
          f"{balance.currency}, below the alert threshold of {threshold}.\n"
          "Orders will wait for provider funds once it runs out: top it up."))
-    if opened:
-        Provider.objects.filter(pk=provider.pk).update(balance_alerted_at=timezone.now())
     return opened is not None
 
 

@@ -5,8 +5,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from panel.models import Incident
 from provider.models import PricingRule, Provider
-from provider.providers import check_balance
+from provider.providers import check_balance, low_balance_key
 from provider.tasks import check_provider_balances
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,10 @@ def test_low_balance_alerts_staff_once(sandbox, settings):
     sandbox.configure(balance="100.00")
     provider.refresh_from_db()
     assert check_balance(provider) is False
-    provider.refresh_from_db()
-    assert provider.balance_alerted_at is None
+    assert not Incident.objects.filter(key=low_balance_key(provider), closed_at=None).exists()
+    sandbox.configure(balance="10.00")
+    assert check_balance(provider) is True, "a new drop after recovery alerts again"
+    assert len(mail.outbox) == 2
 
 
 def test_admin_test_connection_shows_the_balance(sandbox, admin_client):
