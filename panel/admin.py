@@ -136,7 +136,8 @@ class ShopSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ShopSettings
-        fields = ["name", "primary_color", "support_email", "footer_text", "currency_symbol"]
+        fields = ["name", "primary_color", "support_email", "footer_text", "currency_symbol",
+                  "commission_percent"]
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:

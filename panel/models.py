@@ -1,9 +1,11 @@
 """The panel's user (customers, staff and admins alike sign in with their e-mail), the
 database locks, and the shop's branding."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
@@ -78,10 +80,20 @@ class ShopSettings(models.Model):
     footer_text = models.CharField(max_length=300, blank=True)
     currency_symbol = models.CharField(max_length=8, default="$",
                                        help_text="Shown before every price and balance.")
+    commission_percent = models.DecimalField(
+        "affiliate commission (%)", max_digits=4, decimal_places=2, default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(50))],
+        help_text="Credited to a referrer's balance on what each customer they referred "
+        "paid for a finished order, net of refunds. 0 turns the affiliate program off.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "shop settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_percent__gte=0, commission_percent__lte=50),
+                name="shop_commission_percent_0_to_50"),
+        ]
 
     def __str__(self) -> str:
         return self.name
