@@ -147,12 +147,17 @@ class ShopSettingsForm(forms.ModelForm):
             f"Only the sign shown before every price and balance in the shop. The amounts are "
             f"in {code} (the PANEL_CURRENCY setting, which the API reports); changing the sign "
             f"converts nothing, so it must stand for {code}.")
+        # Empty reads as 0 (no affiliate program), the default.
+        self.fields["commission_percent"].required = False
 
     def clean_currency_symbol(self) -> str:
         symbol = self.cleaned_data["currency_symbol"].strip()
         if problem := branding.symbol_mismatch(symbol, settings.PANEL_CURRENCY):
             raise forms.ValidationError(problem)
         return symbol
+
+    def clean_commission_percent(self) -> Decimal:
+        return self.cleaned_data.get("commission_percent") or Decimal(0)
 
     def clean_logo_file(self) -> tuple[bytes, str] | None:
         upload = self.cleaned_data.get("logo_file")

@@ -19,5 +19,5 @@ def affiliate_page(request: HttpRequest) -> HttpResponse:
     return page(
         request,
         "storefront/affiliates.html",
-        {"figures": figures, "link": link, "percent": percent},
+        {"figures": figures, "link": link, "percent": f"{percent.normalize():f}"},
     )
