@@ -86,7 +86,7 @@ def test_the_page_costs_the_same_queries_for_more_history(
 ):
     set_rate("10")
     referred_customers_order(alice, make_customer("c0@example.com"), service)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(8) as few:
         assert as_alice.get("/affiliates/").status_code == 200
     for n in range(1, 6):
         referred_customers_order(alice, make_customer(f"c{n}@example.com"), service)
