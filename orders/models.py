@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from orders.states import State
 from panel.crypto import EncryptedTextField
@@ -158,7 +159,7 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "Adjustment"
     BONUS = "bonus", "Bonus"
     # Earned by a referrer on a referred customer's final order (`affiliates.commission`).
-    COMMISSION = "commission", "Commission"
+    COMMISSION = "commission", _("Commission")
 
 
 class LedgerEntry(models.Model):

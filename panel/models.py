@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager):
@@ -81,10 +82,11 @@ class ShopSettings(models.Model):
     currency_symbol = models.CharField(max_length=8, default="$",
                                        help_text="Shown before every price and balance.")
     commission_percent = models.DecimalField(
-        "affiliate commission (%)", max_digits=4, decimal_places=2, default=Decimal(0),
+        _("affiliate commission (%)"), max_digits=4, decimal_places=2, default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(50))],
-        help_text="Credited to a referrer's balance on what each customer they referred "
-        "paid for a finished order, net of refunds. 0 turns the affiliate program off.")
+        help_text=_("Credited to a referrer's balance on what each customer they referred "
+                    "paid for a finished order, net of refunds. 0 turns the affiliate program "
+                    "off."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
