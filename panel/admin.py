@@ -147,8 +147,12 @@ class ShopSettingsForm(forms.ModelForm):
             f"Only the sign shown before every price and balance in the shop. The amounts are "
             f"in {code} (the PANEL_CURRENCY setting, which the API reports); changing the sign "
             f"converts nothing, so it must stand for {code}.")
-        # Empty reads as 0 (no affiliate program), the default.
+        # Empty reads as 0 (no affiliate program); a form that does not send the field at
+        # all (an older page, a script) leaves the rate as it is.
         self.fields["commission_percent"].required = False
+        if self.is_bound and "commission_percent" not in self.data:
+            self.data = self.data.copy()
+            self.data["commission_percent"] = str(self.instance.commission_percent)
 
     def clean_currency_symbol(self) -> str:
         symbol = self.cleaned_data["currency_symbol"].strip()

@@ -122,3 +122,14 @@ def test_the_admin_sets_a_rate_from_0_to_50(db, percent, accepted):
     assert form.is_valid() is accepted, form.errors
     if accepted:
         assert form.save().commission_percent == D(percent or "0")
+
+
+def test_a_settings_form_without_the_rate_leaves_it_as_it_is(db):
+    set_rate("12.5")
+    form = ShopSettingsForm(
+        {"name": "Nova", "primary_color": "#0f766e", "currency_symbol": "$"},
+        instance=ShopSettings.objects.get(),
+    )
+    assert form.is_valid(), form.errors
+    assert "commission_percent" not in form.changed_data
+    assert form.save().commission_percent == D("12.5")
