@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from orders.states import State
 from panel.crypto import EncryptedTextField
@@ -157,6 +158,8 @@ class EntryKind(models.TextChoices):
     REFUND = "refund", "Refund"
     ADJUSTMENT = "adjustment", "Adjustment"
     BONUS = "bonus", "Bonus"
+    # Earned by a referrer on a referred customer's final order (`affiliates.commission`).
+    COMMISSION = "commission", _("Commission")
 
 
 class LedgerEntry(models.Model):
@@ -180,12 +183,15 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
             models.CheckConstraint(
                 condition=Q(kind__in=["charge"], amount__lt=0)
-                | Q(kind__in=["top_up", "refund", "bonus"], amount__gt=0)
+                | Q(kind__in=["top_up", "refund", "bonus", "commission"], amount__gt=0)
                 | Q(kind="adjustment"),
                 name="ledger_sign_matches_kind"),
             # One refund per order, whatever races: the database has the last word.
             models.UniqueConstraint(fields=["order"], condition=Q(kind="refund"),
                                     name="ledger_one_refund_per_order"),
+            # One commission per referred order (the entry is in the referrer's wallet).
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="commission"),
+                                    name="ledger_one_commission_per_order"),
             # One top-up and at most one bonus per deposit, whatever the callbacks do.
             models.UniqueConstraint(fields=["deposit"], condition=Q(kind="top_up"),
                                     name="ledger_one_top_up_per_deposit"),

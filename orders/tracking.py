@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from affiliates.commission import credit_commission
 from orders.ledger import refund_order
 from orders.models import Kind, Order, OrderEvent
 from orders.states import FINAL, State
@@ -249,8 +250,9 @@ def record_late_answer(order: Order, status: OrderStatus, now: datetime) -> bool
 @transaction.atomic
 def settle(order: Order, target: str, *, note: str = "", actor: object = None,
            expected: Iterable[str] = (State.PLACED,)) -> bool:
-    """Move a placed order (or one in `expected`) to its final state and refund what was
-    not delivered, in one transaction: never a final state without its refund."""
+    """Move a placed order (or one in `expected`) to its final state, refund what was not
+    delivered and credit the referrer's commission on the rest, in one transaction: never a
+    final state without its refund (and commission)."""
     if not move(order.pk, target, expected=expected, note=note, actor=actor,
                 finished_at=timezone.now(), next_check_at=None):
         return False
@@ -268,6 +270,7 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None,
             refund_order(order.pk, refund_for_remains(order, remains),
                          reason=f"Order #{order.pk} partial: {remains} not delivered",
                          actor=actor)
+    credit_commission(order.pk)
     return True
 
 

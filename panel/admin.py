@@ -136,7 +136,8 @@ class ShopSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ShopSettings
-        fields = ["name", "primary_color", "support_email", "footer_text", "currency_symbol"]
+        fields = ["name", "primary_color", "support_email", "footer_text", "currency_symbol",
+                  "commission_percent"]
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -146,12 +147,21 @@ class ShopSettingsForm(forms.ModelForm):
             f"Only the sign shown before every price and balance in the shop. The amounts are "
             f"in {code} (the PANEL_CURRENCY setting, which the API reports); changing the sign "
             f"converts nothing, so it must stand for {code}.")
+        # Empty reads as 0 (no affiliate program); a form that does not send the field at
+        # all (an older page, a script) leaves the rate as it is.
+        self.fields["commission_percent"].required = False
+        if self.is_bound and "commission_percent" not in self.data:
+            self.data = self.data.copy()
+            self.data["commission_percent"] = str(self.instance.commission_percent)
 
     def clean_currency_symbol(self) -> str:
         symbol = self.cleaned_data["currency_symbol"].strip()
         if problem := branding.symbol_mismatch(symbol, settings.PANEL_CURRENCY):
             raise forms.ValidationError(problem)
         return symbol
+
+    def clean_commission_percent(self) -> Decimal:
+        return self.cleaned_data.get("commission_percent") or Decimal(0)
 
     def clean_logo_file(self) -> tuple[bytes, str] | None:
         upload = self.cleaned_data.get("logo_file")

@@ -11,6 +11,7 @@ validated hex colour, so the Content-Security-Policy needs no inline style.
 import logging
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -35,6 +36,7 @@ class Branding:
     footer_text: str = ""
     currency_symbol: str = "$"
     has_logo: bool = False
+    commission_percent: Decimal = Decimal(0)  # 0: no affiliate program, its page hidden
     version: str = "0"  # changes with every save: cache-busts brand.css and the logo
 
 
@@ -81,7 +83,8 @@ def _load() -> Branding:
         name=row.name.strip() or DEFAULT.name, primary=safe_colour(row.primary_color),
         support_email=row.support_email, footer_text=row.footer_text,
         currency_symbol=row.currency_symbol or DEFAULT.currency_symbol,
-        has_logo=bool(row.logo_type), version=f"{row.updated_at.timestamp():.0f}")
+        has_logo=bool(row.logo_type), commission_percent=row.commission_percent,
+        version=f"{row.updated_at.timestamp():.0f}")
 
 
 def current() -> Branding:

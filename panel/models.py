@@ -1,11 +1,14 @@
 """The panel's user (customers, staff and admins alike sign in with their e-mail), the
 database locks, and the shop's branding."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager):
@@ -78,10 +81,21 @@ class ShopSettings(models.Model):
     footer_text = models.CharField(max_length=300, blank=True)
     currency_symbol = models.CharField(max_length=8, default="$",
                                        help_text="Shown before every price and balance.")
+    commission_percent = models.DecimalField(
+        _("affiliate commission (%)"), max_digits=4, decimal_places=2, default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(50))],
+        help_text=_("Credited to a referrer's balance on what each customer they referred "
+                    "paid for a finished order, net of refunds. 0 turns the affiliate program "
+                    "off."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "shop settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_percent__gte=0, commission_percent__lte=50),
+                name="shop_commission_percent_0_to_50"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "support",
+    "affiliates",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "panel.storefront.referral_visits.ReferralVisits",
 ]
 
 AUTH_USER_MODEL = "panel.User"

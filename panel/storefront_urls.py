@@ -4,6 +4,7 @@ from django.urls import path
 
 from panel import branding
 from panel.storefront import accounts, mass, ordering, orders, pages, sms, support, wallet
+from panel.storefront.affiliates import affiliate_page
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("support/", support.ticket_list, name="tickets"),
     path("support/<int:ticket_id>/", support.ticket_page, name="ticket"),
     path("wallet/", wallet.wallet, name="wallet"),
+    path("affiliates/", affiliate_page, name="affiliates"),
     path("wallet/add-funds/", wallet.add_funds, name="add_funds"),
     path("wallet/deposits/<int:deposit_id>/", wallet.deposit_detail, name="deposit"),
     path("wallet/deposits/<int:deposit_id>/paid/", wallet.deposit_submit, name="deposit_submit"),

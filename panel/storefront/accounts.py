@@ -11,9 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from affiliates.referrals import link_signup
 from panel import branding
 from panel.apikeys import regenerate_api_key
-from panel.storefront import throttle, verification
+from panel.storefront import referral_visits, throttle, verification
 from panel.storefront.forms import QueuedPasswordResetForm, SignInForm, SignupForm
 from panel.storefront.rendering import customer_required, page
 
@@ -42,9 +43,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             form.add_error(None, TOO_MANY_EMAILS)
         elif (user := form.save_once()) is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            link_signup(user, request.COOKIES.get(referral_visits.COOKIE, ""))
             verification.send_link(request, user)
             messages.success(request, f"Welcome! We sent a confirmation link to {user.email}.")
-            return redirect("catalog")
+            response = redirect("catalog")
+            response.delete_cookie(referral_visits.COOKIE, samesite="Lax")
+            return response
     return page(request, "accounts/signup.html", {"form": form})
 
 

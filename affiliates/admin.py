@@ -1,0 +1,42 @@
+"""Referrals in the admin: looked at, never edited (a link is made once, at sign-up)."""
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from affiliates.models import Referral, ReferralCode
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnly):
+    list_display = ["referred", "referrer", "created_at"]
+    search_fields = ["referred__email", "referrer__email"]
+    list_select_related = ["referred", "referrer"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = ["referred", "referrer", "created_at"]
+
+
+@admin.register(ReferralCode)
+class ReferralCodeAdmin(ReadOnly):
+    list_display = ["user", "code", "visits", "signups", "created_at"]
+    search_fields = ["user__email", "code"]
+    list_select_related = ["user"]
+    fields = readonly_fields = ["user", "code", "visits", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(signup_count=Count("user__referrals"))
+
+    @admin.display(description="sign-ups", ordering="signup_count")
+    def signups(self, row: ReferralCode) -> int:
+        return row.signup_count  # type: ignore[attr-defined]
