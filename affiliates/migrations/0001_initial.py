@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('panel', '0007_c_commission_percent'),
+        ('panel', '0007_commission_percent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
