@@ -4,7 +4,8 @@ same search as the catalog (`provider.search`).
 It reads the picker's GET parameters (`q`, `category`, `subcategory`, `service`), which the
 form sends with htmx as each control changes, or all at once with its "Show" button without
 JavaScript. A category or subcategory other than the chosen service's is a new choice: the
-service is dropped. Two queries at most (the category tree, one page of services), whatever
+service is dropped, and so is a subcategory of another category. Two queries at most (the
+category tree, one page of services), whatever
 the catalog's size; the list is cut at `LIMIT`, with a word saying so.
 """
 
@@ -58,7 +59,7 @@ class Choice:
         rows = selectors.on_sale().select_related("category", "subcategory").order_by(*ORDER)
         if self.category:
             rows = rows.filter(category_id=self.category)
-        if self.subcategory:
+        if self.subcategory and any(s.id == self.subcategory for s in self.subcategories):
             rows = rows.filter(subcategory_id=self.subcategory)
         found = list(search.matching(rows, self.query)[: LIMIT + 1])
         listed, cut = found[:LIMIT], len(found) > LIMIT
