@@ -1,8 +1,12 @@
 """provider.search: short names and typos find the service, exact matches come first, hostile
 input finds nothing and breaks nothing, and the vocabulary is built once per catalog version."""
 
+import unicodedata
+
 import pytest
 from django.core.cache import cache
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provider import catalog_version, search
 from provider.models import Service
@@ -157,3 +161,13 @@ def test_without_a_published_version_the_vocabulary_is_still_built(provider):
     cache.delete(catalog_version.KEY)
     search._local = None
     assert "followers" in search.vocabulary().words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_read_without_error_and_within_bounds(text):
+    query = search.parse(text, VOCAB)
+    assert len(query.text) <= search.MAX_QUERY and len(query.terms) <= search.MAX_WORDS
+    assert not any(unicodedata.category(c)[0] == "C" for c in query.text)  # no NUL reaches SQL
+    for term in query.terms:
+        assert term.typed and term.alternatives
