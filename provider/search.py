@@ -21,7 +21,6 @@ catalog's order. All of it is plain ORM: the same on SQLite and PostgreSQL.
 
 import logging
 import re
-import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -157,25 +156,22 @@ def build_vocabulary() -> Vocabulary:
     return Vocabulary.of(words)
 
 
-# This process's copy: (catalog version, when built, vocabulary).
-_local: tuple[str | None, float, Vocabulary] | None = None
+# This process's copy: (catalog version, vocabulary), used while that version is published.
+_local: tuple[str, Vocabulary] | None = None
 
 
 def vocabulary() -> Vocabulary:
     """The vocabulary of the catalog as now published: this process's copy, else the shared
-    cache's, else built (and stored) anew."""
+    cache's, else built (and stored) anew. Without a published version (the cache forgot it)
+    only the shared cache's copy is used, for VOCABULARY_MAX_AGE seconds."""
     global _local
     try:
         version = catalog_version.current()
     except Exception:
         version = None
     local = _local
-    if (
-        local is not None
-        and local[0] == version
-        and (version is not None or time.time() - local[1] < VOCABULARY_MAX_AGE)
-    ):
-        return local[2]
+    if version is not None and local is not None and local[0] == version:
+        return local[1]
     key = f"{KEY}:{version}"
     try:
         words = cache.get(key)
@@ -190,7 +186,8 @@ def vocabulary() -> Vocabulary:
             log.warning("could not store the search vocabulary", exc_info=True)
     else:
         vocab = Vocabulary.of(set(words))
-    _local = (version, time.time(), vocab)
+    if version is not None:
+        _local = (version, vocab)
     return vocab
 
 
