@@ -36,6 +36,14 @@ REVENUE = Coalesce(Sum(F("charge") - F("refunded"), output_field=_DEC), Value(ZE
                    output_field=_DEC)
 COST = Coalesce(Sum("upstream_charge", output_field=_DEC), Value(ZERO), output_field=_DEC)
 DONE = [State.COMPLETED, State.PARTIAL]
+# How long an order took, from placed upstream to finished, and its average over the orders
+# `done` keeps: the one definition the dashboard and the storefront's figure both use.
+TOOK = ExpressionWrapper(F("finished_at") - F("placed_at"), output_field=DurationField())
+
+
+def average_completion(done: Q) -> Avg:
+    """The average `TOOK` of the orders `done` keeps that were placed and finished."""
+    return Avg(TOOK, filter=done & Q(placed_at__isnull=False, finished_at__isnull=False))
 
 
 @dataclass(frozen=True)
@@ -128,13 +136,11 @@ def orders_by_state(period: Period) -> list[Tally]:
 def services(period: Period, limit: int = 15) -> list[ServiceFigures]:
     """The services that made the most profit in the period, with their refund rate and the
     average time from placed to finished of their completed orders."""
-    took = ExpressionWrapper(F("finished_at") - F("placed_at"), output_field=DurationField())
     rows = (orders_in(period).exclude(service=None)
             .values("service_id", "service__name", "service__custom_name")
             .annotate(revenue=REVENUE, cost=COST, n=Count("id"),
                       refunded_n=Count("id", filter=Q(refunded__gt=0)),
-                      avg_completion=Avg(took, filter=Q(state__in=DONE, placed_at__isnull=False,
-                                                        finished_at__isnull=False)))
+                      avg_completion=average_completion(Q(state__in=DONE)))
             .annotate(profit=F("revenue") - F("cost")).order_by("-profit", "service_id")[:limit])
     return [ServiceFigures(row["service_id"], row["service__custom_name"] or row["service__name"],
                            row["revenue"], row["cost"], row["n"], row["refunded_n"],

@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
 
+from provider import search
 from provider.models import Category, EntityType, Service, SmsPrice, service_on_sale
 
 KINDS = {"smm": "SMM", "product": "Products", "sms": "SMS numbers"}
 DELIVERIES = {"auto": "Instant (automatic)", "manual": "Manual"}
-MAX_QUERY = 100
+MAX_QUERY = search.MAX_QUERY
 
 
 def parse_id(raw: str | None) -> int | None:
@@ -34,9 +35,10 @@ class Filters:
     def from_query(cls, params: QueryDict) -> "Filters":
         kind = params.get("kind", "")
         delivery = params.get("delivery", "")
+        q = search.clean(params.get("q", ""))
         if kind == "sms":  # numbers have no category, delivery or stock: those filters drop
-            return cls(q=params.get("q", "").strip()[:MAX_QUERY], kind=kind)
-        return cls(q=params.get("q", "").strip()[:MAX_QUERY],
+            return cls(q=q, kind=kind)
+        return cls(q=q,
                    category=parse_id(params.get("category")),
                    kind=kind if kind in KINDS else "",
                    delivery=delivery if delivery in DELIVERIES else "",
@@ -51,12 +53,10 @@ def on_sale() -> QuerySet[Service]:
     return Service.objects.on_sale()
 
 
-def services(filters: Filters) -> QuerySet[Service]:
+def services(filters: Filters, query: search.Query | None = None) -> QuerySet[Service]:
+    """The services the filters keep, the search's best first (`provider.search`)."""
     rows = on_sale().select_related("category", "subcategory", "provider")
-    if filters.q:
-        rows = rows.filter(Q(name__icontains=filters.q) | Q(custom_name__icontains=filters.q)
-                           | Q(category__name__icontains=filters.q)
-                           | Q(subcategory__name__icontains=filters.q))
+    rows = search.matching(rows, query or search.parse(filters.q))
     if filters.category:
         rows = rows.filter(Q(category_id=filters.category) | Q(subcategory_id=filters.category))
     if filters.kind in (EntityType.SMM, EntityType.PRODUCT):

@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from orders.completion import completion_time
 from orders.placing import NotEnoughFunds, PlacementError, on_sale_service, place_order, quote
 from panel.models import User
-from panel.storefront import catalog as selectors
-from panel.storefront import once
+from panel.storefront import once, picker
 from panel.storefront.context import balance_of
 from panel.storefront.rendering import customer_required, go_to_order, page
 from panel.storefront.verification import require_verified
@@ -96,18 +96,17 @@ def _selected(raw: str | None) -> Service | None:
 
 
 def _context(request: HttpRequest, params: dict) -> dict:
-    service = _selected(params.get("service"))
-    category = service.category_id if service else selectors.parse_id(params.get("category"))
+    choice = picker.choose(params, _selected(params.get("service")))
+    service = choice.service
     quantity = params.get("quantity") or (service.min_quantity if service else "")
     link = params.get("link", "")
     context = {
-        "service": service, "category": category, "quantity": quantity, "link": link,
+        "service": service, "category": choice.category, "choice": choice,
+        "quantity": quantity, "link": link,
         "form": form_of(service, params) if service else None,
         "runs": params.get("runs", ""), "interval": params.get("interval", ""),
-        "categories": selectors.categories,
-        "services": (selectors.on_sale().filter(category_id=category)
-                     .select_related("subcategory").order_by("subcategory__name", "id")
-                     if category else []),
+        "categories": choice.categories,
+        "completion": completion_time(service.pk) if service else None,
         "verified": request.user.email_verified,
     }
     if service:
@@ -118,10 +117,12 @@ def _context(request: HttpRequest, params: dict) -> dict:
 
 @customer_required
 def new_order(request: HttpRequest) -> HttpResponse:
-    """GET: choose a category and a service, see the form; POST: place the order."""
+    """GET: find a service (search, category, subcategory), see its form; POST: place the
+    order. htmx asks for the part it swaps: the choice, the list, or the details."""
     if request.method == "POST":
         return _place(request)
-    partial = "choice" if request.htmx and request.htmx.target == "order-choice" else "details"
+    target = request.htmx.target if request.htmx else ""
+    partial = {"order-choice": "choice", "order-list": "list"}.get(target or "", "details")
     return page(request, "storefront/order_new.html", _context(request, request.GET.dict()),
                 partial=partial)
 

@@ -3,9 +3,11 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 
+from orders.completion import completion_times
 from orders.models import Order
 from panel.storefront import catalog as selectors
 from panel.storefront.rendering import page
+from provider import search
 
 PER_PAGE = 30
 
@@ -29,6 +31,13 @@ def catalog(request: HttpRequest) -> HttpResponse:
     if filters.kind == "sms":
         context["offers"] = selectors.sms_offers(filters.q)
     else:
-        context["page"] = Paginator(selectors.services(filters), PER_PAGE).get_page(
+        query = search.parse(filters.q)
+        context["query"] = query
+        shown = Paginator(selectors.services(filters, query), PER_PAGE).get_page(
             request.GET.get("page"))
+        shown.object_list = list(shown.object_list)
+        times = completion_times(s.pk for s in shown.object_list)
+        for row in shown.object_list:
+            row.completion = times.get(row.pk)
+        context["page"] = shown
     return page(request, "storefront/catalog.html", context, partial="results")

@@ -1,6 +1,7 @@
 """Template tags and filters of the storefront (`{% load shop %}`)."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -11,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from orders.models import Order
 from orders.money import plain
+from panel.staff.dashboard import took as spoken_duration
 from panel.storefront import once, status
 
 register = template.Library()
@@ -106,3 +108,9 @@ def paid(order: Order) -> Decimal:
 @register.filter
 def seconds_left(moment: object) -> int:
     return status.seconds_left(moment)  # type: ignore[arg-type]
+
+
+@register.filter
+def took(duration: timedelta | None) -> str:
+    """A duration as the dashboard says it ("2 h 5 min"): one wording for staff and shop."""
+    return spoken_duration(duration)

@@ -83,6 +83,7 @@ def test_an_smm_order_completes_while_the_customer_watches(shop, alice, service,
         "Quantity must be between 100 and 10000.")
     quantity.fill("1000")
     expect(total).to_have_text("$0.50")
+    page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "new-order")
     page.get_by_role("button", name="Place order").click()
     page.wait_for_url(re.compile(r"/orders/\d+/$"))
@@ -115,11 +116,11 @@ def test_a_product_order_delivers_accounts_to_copy_and_download(shop, alice, ser
     page = shop
     sign_in(page, alice.email)
     page.goto("/order/new/")
-    page.get_by_label("Category").select_option(label="Accounts-Email")
+    page.get_by_label("Category", exact=True).select_option(label="Accounts-Email")
     gmail = page.locator(f"#order-service option[value='{service(GMAIL).pk}']")
     expect(gmail).to_be_attached()
     settled(page)
-    page.get_by_label("Service").select_option(str(service(GMAIL).pk))
+    page.get_by_label("Service", exact=True).select_option(str(service(GMAIL).pk))
     expect(page.get_by_label("Delivery e-mail")).to_be_visible()  # no link for products
     page.get_by_label("Quantity").fill("2")
     expect(page.get_by_test_id("total")).to_have_text("$50.00")
