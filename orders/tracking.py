@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from orders.ledger import refund_order
 from orders.models import Kind, Order, OrderEvent
+from orders.notices import order_ended
 from orders.states import FINAL, State
 from orders.transitions import move
 from panel.bulk import update_rows
@@ -250,7 +251,8 @@ def record_late_answer(order: Order, status: OrderStatus, now: datetime) -> bool
 def settle(order: Order, target: str, *, note: str = "", actor: object = None,
            expected: Iterable[str] = (State.PLACED,)) -> bool:
     """Move a placed order (or one in `expected`) to its final state and refund what was
-    not delivered, in one transaction: never a final state without its refund."""
+    not delivered, in one transaction: never a final state without its refund. The customer
+    is told once it commits (`orders.notices`)."""
     if not move(order.pk, target, expected=expected, note=note, actor=actor,
                 finished_at=timezone.now(), next_check_at=None):
         return False
@@ -268,6 +270,7 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None,
             refund_order(order.pk, refund_for_remains(order, remains),
                          reason=f"Order #{order.pk} partial: {remains} not delivered",
                          actor=actor)
+    order_ended(order.pk)
     return True
 
 

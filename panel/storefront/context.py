@@ -1,4 +1,5 @@
-"""Context for every storefront page: the signed-in customer's balance, for the header."""
+"""Context for every storefront page: the signed-in customer's balance and unread notices,
+for the header."""
 
 from decimal import Decimal
 from functools import cache
@@ -6,6 +7,7 @@ from functools import cache
 from django.http import HttpRequest
 
 from orders.models import Wallet
+from panel import notifications
 
 
 def balance_of(user: object) -> Decimal:
@@ -15,7 +17,8 @@ def balance_of(user: object) -> Decimal:
 
 
 def header(request: HttpRequest) -> dict[str, object]:
-    """`wallet_balance`: read once, and only if a template shows it."""
+    """`wallet_balance` and `unread_notices`: each read once, and only if a template shows
+    it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -24,4 +27,8 @@ def header(request: HttpRequest) -> dict[str, object]:
     def wallet_balance() -> Decimal:
         return balance_of(user)
 
-    return {"wallet_balance": wallet_balance}
+    @cache
+    def unread_notices() -> int:
+        return notifications.unread_count(user)
+
+    return {"wallet_balance": wallet_balance, "unread_notices": unread_notices}
