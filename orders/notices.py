@@ -24,17 +24,38 @@ def order_ended(order_id: int) -> None:
 
 def event_for(order_id: int) -> notifications.Event | None:
     """The notice of a finished order; None for an order not final or an SMS number."""
-    order = (Order.objects.select_related("service")
-             .only("id", "user_id", "kind", "state", "quantity", "remains", "charge",
-                   "refunded", "service__name").filter(pk=order_id).first())
+    order = (
+        Order.objects.select_related("service")
+        .only(
+            "id",
+            "user_id",
+            "kind",
+            "state",
+            "quantity",
+            "remains",
+            "charge",
+            "refunded",
+            "service__name",
+        )
+        .filter(pk=order_id)
+        .first()
+    )
     if order is None or order.state not in FINAL or order.kind == Kind.SMS:
         return None
     params: dict[str, object] = {
-        "order": order.pk, "state": order.state, "quantity": order.quantity,
+        "order": order.pk,
+        "state": order.state,
+        "quantity": order.quantity,
         "service": order.service.name if order.service else "",
-        "charge": str(order.charge), "refunded": str(order.refunded)}
+        "charge": str(order.charge),
+        "refunded": str(order.refunded),
+    }
     if order.state == State.PARTIAL and order.remains is not None:
         params["not_delivered"] = order.remains
-    return notifications.Event(user_id=order.user_id, kind=NoticeKind.ORDER,
-                               object_id=order.pk, link=reverse("order", args=[order.pk]),
-                               params=params)
+    return notifications.Event(
+        user_id=order.user_id,
+        kind=NoticeKind.ORDER,
+        object_id=order.pk,
+        link=reverse("order", args=[order.pk]),
+        params=params,
+    )

@@ -29,8 +29,11 @@ from panel.models import Notice, NoticeKind, User
 log = logging.getLogger(__name__)
 
 # Which switch on the customer's profile lets each kind be e-mailed.
-EMAIL_SWITCH = {NoticeKind.ORDER: "email_orders", NoticeKind.DEPOSIT: "email_deposits",
-                NoticeKind.TICKET: "email_tickets"}
+EMAIL_SWITCH = {
+    NoticeKind.ORDER: "email_orders",
+    NoticeKind.DEPOSIT: "email_deposits",
+    NoticeKind.TICKET: "email_tickets",
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,12 @@ def tell(event: Event) -> Notice | None:
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
-                user_id=event.user_id, kind=event.kind, object_id=event.object_id,
-                link=event.link[:200], params=dict(event.params))
+                user_id=event.user_id,
+                kind=event.kind,
+                object_id=event.object_id,
+                link=event.link[:200],
+                params=dict(event.params),
+            )
     except IntegrityError:
         return None
     user = User.objects.filter(pk=event.user_id).first()
@@ -78,8 +85,9 @@ def wants_email(user: User, kind: str) -> bool:
     """The customer's switch for `kind` is on, and the address is one they confirmed (a
     sign-up with someone else's address must not make the shop write to it)."""
     switch = EMAIL_SWITCH.get(kind)
-    return bool(switch and getattr(user, switch) and user.is_active and user.email_verified
-                and user.email)
+    return bool(
+        switch and getattr(user, switch) and user.is_active and user.email_verified and user.email
+    )
 
 
 def shop_url() -> str:
@@ -93,13 +101,21 @@ def shop_url() -> str:
 
 def send_email(notice: Notice, user: User) -> None:
     shop = branding.current()
-    context = {"shop": shop, "notice": notice, "params": notice.params,
-               "url": shop_url() + reverse("notice", args=[notice.pk]),
-               "account_url": shop_url() + reverse("account")}
+    context = {
+        "shop": shop,
+        "notice": notice,
+        "params": notice.params,
+        "url": shop_url() + reverse("notice", args=[notice.pk]),
+        "account_url": shop_url() + reverse("account"),
+    }
     title = render_to_string("notices/_text.html#title", context)
     subject = " ".join(f"[{shop.name}] {title}".split())
-    mail.send(subject, render_to_string("notices/email.txt", context), [user.email],
-              from_email=branding.sender())
+    mail.send(
+        subject,
+        render_to_string("notices/email.txt", context),
+        [user.email],
+        from_email=branding.sender(),
+    )
 
 
 def unread_count(user: User) -> int:

@@ -31,13 +31,13 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @customer_required
 def notice_open(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = get_object_or_404(Notice.objects.only("id", "link"), pk=notice_id,
-                               user=request.user)
+    notice = get_object_or_404(Notice.objects.only("id", "link"), pk=notice_id, user=request.user)
     notifications.mark_read(request.user, [notice.pk])
     # The link is the panel's own path; checked anyway, so a notice can never send anyone
     # to another site.
     safe = notice.link.startswith("/") and url_has_allowed_host_and_scheme(
-        notice.link, allowed_hosts={request.get_host()})
+        notice.link, allowed_hosts={request.get_host()}
+    )
     return redirect(notice.link if safe else "notices")
 
 
@@ -48,15 +48,17 @@ def notice_count(request: HttpRequest) -> HttpResponse:
     instead of sending the page to sign in."""
     if not request.user.is_authenticated:
         return HttpResponseStopPolling()
-    return render(request, "notices/_bell.html",
-                  {"unread_notices": notifications.unread_count(request.user)})
+    return render(
+        request, "notices/_bell.html", {"unread_notices": notifications.unread_count(request.user)}
+    )
 
 
 @require_POST
 @customer_required
 def email_switches(request: HttpRequest) -> HttpResponse:
     notifications.set_email_switches(
-        request.user, {name for name in notifications.EMAIL_SWITCH.values()
-                       if request.POST.get(name) == "on"})
+        request.user,
+        {name for name in notifications.EMAIL_SWITCH.values() if request.POST.get(name) == "on"},
+    )
     messages.success(request, _("Your e-mail choices are saved."))
     return redirect("account")
