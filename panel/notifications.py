@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -118,9 +119,14 @@ def send_email(notice: Notice, user: User) -> None:
     )
 
 
+def unread() -> QuerySet[Notice]:
+    """Notices not read yet (the partial index `notice_user_unread` holds them)."""
+    return Notice.objects.filter(read_at=None)
+
+
 def unread_count(user: User) -> int:
-    """The number on the bell: one query, on the partial index of unread notices."""
-    return Notice.objects.filter(user=user, read_at=None).count()
+    """The number on the bell: one query."""
+    return unread().filter(user=user).count()
 
 
 def newest(user: User, limit: int = 50) -> list[Notice]:
@@ -130,10 +136,10 @@ def newest(user: User, limit: int = 50) -> list[Notice]:
 def mark_read(user: User, notice_ids: list[int] | None = None) -> int:
     """Mark the customer's unread notices read (only those of `notice_ids` when given);
     never anyone else's. The number marked."""
-    unread = Notice.objects.filter(user=user, read_at=None)
+    unread_ones = unread().filter(user=user)
     if notice_ids is not None:
-        unread = unread.filter(pk__in=notice_ids)
-    return unread.update(read_at=timezone.now())
+        unread_ones = unread_ones.filter(pk__in=notice_ids)
+    return unread_ones.update(read_at=timezone.now())
 
 
 def set_email_switches(user: User, on: set[str]) -> None:
