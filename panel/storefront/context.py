@@ -23,12 +23,22 @@ def header_facts(user: User) -> tuple[Decimal, int]:
     """The balance and the number of unread notices, in one query: the header of every
     page shows both, so the bell costs no query of its own."""
     balance = Wallet.objects.filter(user=OuterRef("pk")).values("balance")[:1]
-    unread = (notifications.unread().filter(user=OuterRef("pk")).order_by().values("user")
-              .annotate(n=Count("pk")).values("n"))
-    row = (User.objects.filter(pk=user.pk)
-           .annotate(b=Subquery(balance), n=Coalesce(Subquery(unread), Value(0),
-                                                      output_field=IntegerField()))
-           .values_list("b", "n").first())
+    unread = (
+        notifications.unread()
+        .filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            b=Subquery(balance), n=Coalesce(Subquery(unread), Value(0), output_field=IntegerField())
+        )
+        .values_list("b", "n")
+        .first()
+    )
     if row is None:
         return Decimal(0), 0
     return (row[0] if row[0] is not None else Decimal(0)), row[1]
