@@ -34,6 +34,7 @@ run: $(STAMP)
 	PANEL_PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) DEBUG=$${DEBUG:-True} \
 	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} \
 	  PROVIDER_ALLOW_PRIVATE_URLS=$${PROVIDER_ALLOW_PRIVATE_URLS:-True} \
+	  SHOP_URL=$${SHOP_URL:-http://127.0.0.1:$(PORT)} \
 	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 	  $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 

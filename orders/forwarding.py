@@ -19,6 +19,7 @@ from django.utils import timezone
 from orders import alerts
 from orders.ledger import refund_order
 from orders.models import Kind, Order
+from orders.notices import order_ended
 from orders.states import State
 from orders.transitions import move
 from provider.client import (
@@ -131,13 +132,14 @@ def unknown_outcome(exc: OutcomeUnknown) -> str:
 @transaction.atomic
 def reject(order_id: int, *, reason: str, expected: list[str], actor: object = None) -> bool:
     """Fail the order and give all its money back (once), in one transaction: an order is
-    never left rejected without its refund."""
+    never left rejected without its refund. The customer is told once it commits."""
     if not move(order_id, State.REJECTED, expected=expected, note=reason, error=reason,
                 actor=actor, finished_at=timezone.now()):
         return False
     order = Order.objects.get(pk=order_id)
     refund_order(order_id, order.charge, reason=f"Order #{order_id} refused: {reason}"[:300],
                  actor=actor)
+    order_ended(order_id)
     return True
 
 

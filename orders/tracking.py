@@ -28,6 +28,7 @@ from django.utils import timezone
 from affiliates.commission import credit_commission
 from orders.ledger import refund_order
 from orders.models import Kind, Order, OrderEvent
+from orders.notices import order_ended
 from orders.states import FINAL, State
 from orders.transitions import move
 from panel.bulk import update_rows
@@ -252,7 +253,8 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None,
            expected: Iterable[str] = (State.PLACED,)) -> bool:
     """Move a placed order (or one in `expected`) to its final state, refund what was not
     delivered and credit the referrer's commission on the rest, in one transaction: never a
-    final state without its refund (and commission)."""
+    final state without its refund (and commission). The customer is told once it commits
+    (`orders.notices`)."""
     if not move(order.pk, target, expected=expected, note=note, actor=actor,
                 finished_at=timezone.now(), next_check_at=None):
         return False
@@ -271,6 +273,7 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None,
                          reason=f"Order #{order.pk} partial: {remains} not delivered",
                          actor=actor)
     credit_commission(order.pk)
+    order_ended(order.pk)
     return True
 
 

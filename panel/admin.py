@@ -66,6 +66,8 @@ class PanelUserAdmin(roles.AdminOnlyChanges, AuditedAdmin, UserAdmin):
         ("Money", {"fields": ["money"]}),
         ("Status", {"fields": ["is_active", "email_verified", "is_staff", "is_superuser",
                                "groups", "user_permissions"]}),
+        ("E-mails the customer gets", {"fields": ["email_orders", "email_deposits",
+                                                   "email_tickets"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -31,6 +31,11 @@ class User(AbstractUser):
     email_verified = models.BooleanField(default=False)
     api_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     api_key_prefix = models.CharField(max_length=12, blank=True, editable=False)
+    # What the customer is e-mailed about (`panel.notifications`); the shop's notice list
+    # records every event whatever these say.
+    email_orders = models.BooleanField("e-mail when an order ends", default=True)
+    email_deposits = models.BooleanField("e-mail when a deposit is credited", default=True)
+    email_tickets = models.BooleanField("e-mail when staff answer a ticket", default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -172,3 +177,42 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticeKind(models.TextChoices):
+    ORDER = "order", "Order finished"
+    DEPOSIT = "deposit", "Deposit credited"
+    TICKET = "ticket", "Ticket answered"
+
+
+class Notice(models.Model):
+    """Something a customer is told about (`panel.notifications`): an order ended, a deposit
+    was credited, staff answered a ticket. Listed in the shop and, unless the customer
+    switched it off, e-mailed. `params` holds what the sentence needs (amounts as strings),
+    so the list renders in the reader's language without reading the order again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=NoticeKind)
+    object_id = models.PositiveBigIntegerField(
+        help_text="The order, the deposit, or the staff message of the ticket.")
+    params = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=200, help_text="The page it is about, a path.")
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notice_user_newest"),
+            models.Index(fields=["user"], condition=models.Q(read_at=None),
+                         name="notice_user_unread"),
+        ]
+        constraints = [
+            # A polling pass run twice, or a payment callback replayed, tells the customer
+            # once: the database refuses the second notice, and so the second e-mail.
+            models.UniqueConstraint(fields=["user", "kind", "object_id"],
+                                    name="notice_once_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.object_id} for {self.user_id}"

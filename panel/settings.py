@@ -186,6 +186,9 @@ def mailer_from_url(url: str, timeout: int) -> dict[str, object]:
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail://"),
                                       env.int("EMAIL_TIMEOUT", default=30))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="panel@localhost")
+# The shop's address for links in customers' e-mails (notices are sent by workers, with no
+# request to take it from). Empty: the first of ALLOWED_HOSTS, over HTTPS when HTTPS_ONLY.
+SHOP_URL = env.str("SHOP_URL", default="")
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=[])
 # A chat tool's incoming webhook (Slack, Mattermost, Discord...) that takes a JSON POST
 # {"text": ...}; each incident is posted once. Empty: e-mail only. Private addresses only

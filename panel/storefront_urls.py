@@ -3,7 +3,17 @@
 from django.urls import path
 
 from panel import branding
-from panel.storefront import accounts, mass, ordering, orders, pages, sms, support, wallet
+from panel.storefront import (
+    accounts,
+    mass,
+    notices,
+    ordering,
+    orders,
+    pages,
+    sms,
+    support,
+    wallet,
+)
 from panel.storefront.affiliates import affiliate_page
 
 urlpatterns = [
@@ -42,4 +52,9 @@ urlpatterns = [
     path("wallet/add-funds/", wallet.add_funds, name="add_funds"),
     path("wallet/deposits/<int:deposit_id>/", wallet.deposit_detail, name="deposit"),
     path("wallet/deposits/<int:deposit_id>/paid/", wallet.deposit_submit, name="deposit_submit"),
+    # notices
+    path("notices/", notices.notice_list, name="notices"),
+    path("notices/count", notices.notice_count, name="notice_count"),
+    path("notices/<int:notice_id>/", notices.notice_open, name="notice"),
+    path("account/emails/", notices.email_switches, name="account_emails"),
 ]

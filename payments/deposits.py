@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,7 +23,8 @@ from django.utils import timezone
 
 from orders.ledger import credit
 from orders.models import EntryKind
-from panel.models import User
+from panel import notifications
+from panel.models import NoticeKind, User
 from payments.gateways import (
     GatewayError,
     InvalidCallback,
@@ -264,7 +266,8 @@ def _flag(deposit: Deposit, note: str) -> None:
 
 def credit_deposit(deposit: Deposit, amount: Decimal, reason: str, *,
             actor: User | None = None) -> bool:
-    """The deposit's one top-up, and its bonus; False if it was credited already."""
+    """The deposit's one top-up, and its bonus; False if it was credited already. The
+    customer is told once the transaction commits."""
     try:
         with transaction.atomic():
             credit(deposit.user, amount, kind=EntryKind.TOP_UP, actor=actor, deposit=deposit,
@@ -277,7 +280,17 @@ def credit_deposit(deposit: Deposit, amount: Decimal, reason: str, *,
         log.info("deposit %s was already credited", deposit.reference)
         return False
     deposit.credited, deposit.bonus = amount, bonus
+    notifications.after_commit(partial(credited_event, deposit))
     return True
+
+
+def credited_event(deposit: Deposit) -> notifications.Event:
+    """The notice of a credited deposit: the top-up, its bonus, and which deposit."""
+    return notifications.Event(
+        user_id=deposit.user_id, kind=NoticeKind.DEPOSIT, object_id=deposit.pk,
+        link=reverse("deposit", args=[deposit.pk]),
+        params={"reference": deposit.reference, "method": deposit.method.name,
+                "credited": str(deposit.credited), "bonus": str(deposit.bonus)})
 
 
 def bonus_for(method: PaymentMethod, amount: Decimal) -> Decimal:

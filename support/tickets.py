@@ -3,12 +3,16 @@ state. A customer's message leaves the ticket open (staff owe an answer, counted
 first unanswered message); a staff answer makes it answered; a closed ticket takes no more
 messages. Views call these; they never change a ticket themselves."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order
-from panel.models import User
+from panel import notifications
+from panel.models import NoticeKind, User
 from support.models import Ticket, TicketMessage, TicketState
 
 MAX_SUBJECT = 200
@@ -62,7 +66,8 @@ def open_ticket(user: User, *, subject: object, body: object,
 
 @transaction.atomic
 def reply(ticket_id: int, *, author: User, body: object, from_staff: bool) -> TicketMessage:
-    """Add a message; the ticket's state follows who wrote it."""
+    """Add a message; the ticket's state follows who wrote it. A staff answer is told to
+    the customer once it commits (`panel.notifications`)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     if ticket.state == TicketState.CLOSED:
         raise TicketError("This ticket is closed; open a new one.", field="body")
@@ -70,11 +75,20 @@ def reply(ticket_id: int, *, author: User, body: object, from_staff: bool) -> Ti
                                            from_staff=from_staff)
     if from_staff:
         ticket.state, ticket.waiting_since = TicketState.ANSWERED, None
+        notifications.after_commit(partial(answered_event, ticket, message))
     else:
         ticket.state = TicketState.OPEN
         ticket.waiting_since = ticket.waiting_since or message.created_at
     ticket.save(update_fields=["state", "waiting_since", "updated_at"])
     return message
+
+
+def answered_event(ticket: Ticket, message: TicketMessage) -> notifications.Event:
+    """The notice of a staff answer: one per message, so each answer is told."""
+    return notifications.Event(
+        user_id=ticket.user_id, kind=NoticeKind.TICKET, object_id=message.pk,
+        link=reverse("ticket", args=[ticket.pk]),
+        params={"ticket": ticket.pk, "subject": ticket.subject})
 
 
 def close(ticket_id: int) -> bool:

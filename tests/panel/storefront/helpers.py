@@ -8,6 +8,13 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
 STYLE_TAG = re.compile(r"<style\b", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+BELL = re.compile(r'<a id="notice-bell".*?</a>', re.DOTALL)
+
+
+def without_bell(html: str) -> str:
+    """The page without the header's notice bell, which polls on every page: what is left
+    says whether the page's own content polls."""
+    return BELL.sub("", html)
 
 
 def assert_csp_clean(response) -> None:
