@@ -31,12 +31,13 @@ class Care:
     cancel_note: str
 
 
+# The page's own formats (its order and refill times read "Dec 1, 17:54").
 def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(moment), "M j, H:i")
 
 
 def _day(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+    return formats.date_format(timezone.localtime(moment), "M j, Y")
 
 
 def refusal_words(refusal: aftercare.Refusal | None) -> str:
