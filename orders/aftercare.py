@@ -33,7 +33,8 @@ from orders.states import FINAL, State
 from orders.tracking import settle
 from panel.bulk import update_rows
 from panel.models import User
-from provider.client import ProviderError, ProviderRejected
+from provider.client import ProviderClient, ProviderError, ProviderRejected
+from provider.models import Provider
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,16 @@ def _ours(message: str, order: Order) -> str:
     if order.upstream_id is None:
         return message[:200]
     return re.sub(rf"\b{order.upstream_id}\b", str(order.pk), message)[:200]
+
+
+def _client(provider: Provider) -> ProviderClient:
+    """The provider's client; one the client refuses to build (a URL it will not call) is
+    an upstream that did not answer: nothing was sent."""
+    try:
+        return provider.client()
+    except ValueError as exc:
+        log.warning("provider %s: no client: %s", provider.pk, exc)
+        raise ProviderError(str(exc)) from exc
 
 
 def _unsupported(exc: ProviderRejected) -> bool:
@@ -166,7 +177,11 @@ def request_refill(order: Order, *, now: datetime | None = None) -> Refill:
             refill_refusal(order, last=last_refill_at(order), now=now)
             or Refusal("recent", "A refill was requested less than 24 hours ago")
         )
-    client = order.provider.client()
+    try:
+        client = _client(order.provider)
+    except ProviderError:
+        refill.delete()
+        raise Refused(Refusal("unavailable", NOT_NOW)) from None
     try:
         upstream_id = client.refill(order.upstream_id)
     except ProviderRejected as exc:
@@ -196,7 +211,10 @@ def check_refill(refill: Refill) -> str:
     """Ask the provider how a refill goes (the API's `refill_status`): its word, stored."""
     if refill.upstream_id is None:
         return refill.status or "Pending"
-    client = refill.order.provider.client()
+    try:
+        client = _client(refill.order.provider)
+    except ProviderError:
+        raise Refused(Refusal("unavailable", NOT_NOW)) from None
     try:
         status = client.refill_status(refill.upstream_id)[:50]
     except ProviderRejected as exc:
@@ -245,9 +263,8 @@ def poll_refills(*, limit: int = 200, now: datetime | None = None) -> int:
         by_provider[refill.order.provider_id].append(refill)
     for group in by_provider.values():
         try:
-            client = group[0].order.provider.client()
-        except ValueError:  # a URL the client refuses: asked again at the next pass
-            log.warning("refills of provider %s: no client", group[0].order.provider_id)
+            client = _client(group[0].order.provider)
+        except ProviderError:  # asked again at the next pass
             continue
         try:
             for refill in group:
@@ -341,10 +358,12 @@ def _claim_cancel(order: Order) -> bool:
     )
 
 
-def _cancel_upstream(orders: list[Order], *, actor: User | None) -> dict[int, Refusal | None]:
-    """One call for one provider's orders. A refused or failed cancel frees the order for
-    another try; an accepted one is asked about at the next polling pass."""
-    client = orders[0].provider.client()
+def _ask_cancel(orders: list[Order]) -> dict[int, Refusal | None]:
+    """One `cancel` call for one provider's orders: None for each it accepted."""
+    try:
+        client = _client(orders[0].provider)
+    except ProviderError:
+        return {order.pk: Refusal("unavailable", NOT_NOW) for order in orders}
     try:
         results = client.cancel([order.upstream_id for order in orders])
     except ProviderRejected as exc:
@@ -353,22 +372,28 @@ def _cancel_upstream(orders: list[Order], *, actor: User | None) -> dict[int, Re
             if _unsupported(exc)
             else f"Cancel refused: {exc.message}"
         )
-        outcomes = {order.pk: Refusal("upstream", _ours(message, order)) for order in orders}
+        return {order.pk: Refusal("upstream", _ours(message, order)) for order in orders}
     except ProviderError:
-        outcomes = {order.pk: Refusal("unavailable", NOT_NOW) for order in orders}
-    else:
-        outcomes = {}
-        for order in orders:
-            if order.upstream_id not in results:
-                outcomes[order.pk] = Refusal("upstream", "Cancel refused")
-            elif (refused := results[order.upstream_id]) is not None:
-                outcomes[order.pk] = Refusal(
-                    "upstream", _ours(f"Cancel refused: {refused.message}", order)
-                )
-            else:
-                outcomes[order.pk] = None
+        return {order.pk: Refusal("unavailable", NOT_NOW) for order in orders}
     finally:
         client.close()
+    outcomes: dict[int, Refusal | None] = {}
+    for order in orders:
+        if order.upstream_id not in results:
+            outcomes[order.pk] = Refusal("upstream", "Cancel refused")
+        elif (refused := results[order.upstream_id]) is not None:
+            outcomes[order.pk] = Refusal(
+                "upstream", _ours(f"Cancel refused: {refused.message}", order)
+            )
+        else:
+            outcomes[order.pk] = None
+    return outcomes
+
+
+def _cancel_upstream(orders: list[Order], *, actor: User | None) -> dict[int, Refusal | None]:
+    """Ask, then free the orders refused (or not answered) for another try; an accepted one
+    is asked about at the next polling pass."""
+    outcomes = _ask_cancel(orders)
     accepted = [pk for pk, refusal in outcomes.items() if refusal is None]
     Order.objects.filter(pk__in=[pk for pk in outcomes if pk not in accepted]).update(
         cancel_requested_at=None

@@ -112,10 +112,12 @@ def test_refill_window_ended_is_said(shop, alice, standard, sandbox):
     sandbox.advance(31)
     poll(everything=True)
     Order.objects.filter(pk=order.pk).update(
-        finished_at=Order.objects.get(pk=order.pk).finished_at - timedelta(days=31))
+        finished_at=Order.objects.get(pk=order.pk).finished_at - timedelta(days=31)
+    )
     page = shop
     sign_in(page, alice.email)
     page.goto(f"/orders/{order.pk}/")
     expect(page.get_by_test_id("refill")).to_have_count(0)
     expect(page.get_by_test_id("refill-note")).to_have_text(
-        re.compile(r"Refill window ended on .+\."))
+        re.compile(r"Refill window ended on .+\.")
+    )

@@ -46,11 +46,15 @@ def completed(user, provider, sandbox, upstream_id: int = FOLLOWERS) -> Order:
 
 
 def refunds(order: Order) -> list[D]:
-    return list(LedgerEntry.objects.filter(order=order, kind=EntryKind.REFUND)
-                .values_list("amount", flat=True))
+    return list(
+        LedgerEntry.objects.filter(order=order, kind=EntryKind.REFUND).values_list(
+            "amount", flat=True
+        )
+    )
 
 
 # --- refill ------------------------------------------------------------------------------
+
 
 def test_the_window_is_the_services_else_the_providers(alice, standard, sandbox):
     order = completed(alice, standard, sandbox)
@@ -72,10 +76,11 @@ def test_the_window_is_the_services_else_the_providers(alice, standard, sandbox)
     assert not Refill.objects.exists()
 
 
-def test_refill_needs_the_flag_the_action_and_a_finished_order(alice, standard, provider,
-                                                                sandbox):
-    assert aftercare.refill_refusal(
-        completed(alice, standard, sandbox, LIKES), last=None).code == "service"
+def test_refill_needs_the_flag_the_action_and_a_finished_order(alice, standard, provider, sandbox):
+    assert (
+        aftercare.refill_refusal(completed(alice, standard, sandbox, LIKES), last=None).code
+        == "service"
+    )
     hstock = completed(alice, provider, sandbox)  # HstockPlus: no refill action
     refusal = aftercare.refill_refusal(hstock, last=None)
     assert refusal.code == "provider" and not aftercare.offers_refill(hstock, refusal)
@@ -108,8 +113,7 @@ def test_one_refill_a_day(alice, standard, sandbox):
 
 def test_a_refused_or_failed_refill_is_not_counted(alice, standard, sandbox):
     order = completed(alice, standard, sandbox)
-    sandbox.fault("refill", "error", times=1,
-                  message=f"Order {order.upstream_id} is too old")
+    sandbox.fault("refill", "error", times=1, message=f"Order {order.upstream_id} is too old")
     with pytest.raises(aftercare.Refused) as refused:
         aftercare.request_refill(order)
     assert refused.value.refusal.message == f"Refill refused: Order {order.pk} is too old"
@@ -121,8 +125,9 @@ def test_a_refused_or_failed_refill_is_not_counted(alice, standard, sandbox):
     assert aftercare.request_refill(order).upstream_id
 
 
-def test_the_beat_follows_open_refills_in_bounded_queries(alice, standard, sandbox,
-                                                          django_assert_max_num_queries):
+def test_the_beat_follows_open_refills_in_bounded_queries(
+    alice, standard, sandbox, django_assert_max_num_queries
+):
     refills = [aftercare.request_refill(completed(alice, standard, sandbox)) for _ in range(3)]
     sandbox.advance(11)
     with django_assert_max_num_queries(3):  # read them, then one batch of updates
@@ -130,8 +135,9 @@ def test_the_beat_follows_open_refills_in_bounded_queries(alice, standard, sandb
     assert {r.state for r in Refill.objects.all()} == {RefillState.COMPLETED}
     assert all(r.status == "Completed" and r.checked_at for r in Refill.objects.all())
     assert aftercare.poll_refills() == 0  # completed ones are not asked again
-    Refill.objects.filter(pk=refills[0].pk).update(state=RefillState.IN_PROGRESS,
-                                                   checked_at=timezone.now())
+    Refill.objects.filter(pk=refills[0].pk).update(
+        state=RefillState.IN_PROGRESS, checked_at=timezone.now()
+    )
     assert aftercare.poll_refills() == 0  # checked a moment ago: not yet
 
 
@@ -142,6 +148,7 @@ def test_refill_words_read_as_states():
 
 
 # --- cancel ------------------------------------------------------------------------------
+
 
 def test_an_order_never_sent_is_canceled_here_and_refunded_once(alice, standard):
     before = Wallet.objects.get(user=alice).balance
@@ -167,8 +174,7 @@ def test_waiting_for_provider_funds_is_canceled_here(alice, standard):
 
 
 @pytest.mark.parametrize("state", [State.REVIEW, State.SENDING])
-def test_an_order_the_upstream_may_have_is_not_canceled_by_the_customer(alice, standard,
-                                                                        state):
+def test_an_order_the_upstream_may_have_is_not_canceled_by_the_customer(alice, standard, state):
     order = placed(alice, standard, TELEGRAM, send=False)
     Order.objects.filter(pk=order.pk).update(state=state)
     order = _load(order.pk)

@@ -21,7 +21,8 @@ def standard(sandbox):
 def test_two_cancels_of_an_order_never_sent_refund_once(alice, standard):
     order = placed(alice, standard, FOLLOWERS, send=False)
     outcomes = run_together(
-        *[lambda: aftercare.cancel_orders([_load(order.pk)], here=True)[order.pk]] * 2)
+        *[lambda: aftercare.cancel_orders([_load(order.pk)], here=True)[order.pk]] * 2
+    )
     assert [o.error for o in outcomes] == [None, None]
     assert sorted(o.value is None for o in outcomes) == [False, True]
     order = Order.objects.get(pk=order.pk)

@@ -33,7 +33,8 @@ def text(response) -> str:
 
 
 def test_a_completed_refillable_order_offers_a_refill_until_its_window_ends(
-        as_alice, alice, standard, sandbox, django_assert_max_num_queries):
+    as_alice, alice, standard, sandbox, django_assert_max_num_queries
+):
     order = completed(alice, standard, sandbox)
     # session, user, the order, its refills, the shop's settings (cached after), the balance
     with django_assert_max_num_queries(6) as few:
@@ -45,8 +46,9 @@ def test_a_completed_refillable_order_offers_a_refill_until_its_window_ends(
     assert_csp_clean(response)
     # Refills listed do not add queries per refill.
     for _ in range(4):
-        Refill.objects.create(order=order, upstream_id=1, status="Completed",
-                              state=RefillState.COMPLETED)
+        Refill.objects.create(
+            order=order, upstream_id=1, status="Completed", state=RefillState.COMPLETED
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         as_alice.get(f"/orders/{order.pk}/")
 
@@ -148,3 +150,17 @@ def test_no_500_from_any_input(as_alice, alice, client, standard, path):
     signed_out = client.post(path.format(order.pk))
     assert signed_out.status_code == 302 and "/login/" in signed_out["Location"]
     assert Order.objects.get(pk=order.pk).state == State.QUEUED
+
+
+def test_a_provider_the_client_will_not_call_is_no_500(
+    as_alice, alice, standard, sandbox, settings
+):
+    done = completed(alice, standard, sandbox)
+    running = placed(alice, standard, TELEGRAM)
+    settings.PROVIDER_ALLOW_PRIVATE_URLS = False  # the sandbox's loopback URL is refused
+    page = text(as_alice.post(f"/orders/{done.pk}/refill/", headers=htmx()))
+    assert "The provider did not answer; try again in a few minutes." in page
+    page = text(as_alice.post(f"/orders/{running.pk}/cancel/", headers=htmx()))
+    assert "The provider did not answer; try again in a few minutes." in page
+    assert not Refill.objects.exists()
+    assert Order.objects.get(pk=running.pk).cancel_requested_at is None
