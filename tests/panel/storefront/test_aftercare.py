@@ -128,6 +128,7 @@ def test_cancel_a_placed_order_is_passed_on_once(as_alice, alice, standard):
     assert 'data-testid="cancel"' not in page
     assert page.count("Cancel requested: once the provider confirms") == 1
     assert Order.objects.get(pk=order.pk).cancel_requested_at is not None
+    assert 'data-testid="row-cancel-requested"' in text(as_alice.get("/orders/"))
     later = text(as_alice.get(f"/orders/{order.pk}/", headers=htmx("order-live")))
     assert 'data-testid="cancel-note"' in later and 'data-testid="cancel"' not in later
 
