@@ -214,3 +214,13 @@ def test_cancel_needs_the_flag_and_the_providers_action(alice, standard, provide
     hstock = placed(alice, provider, TELEGRAM)  # HstockPlus: no cancel action
     refusal = aftercare.cancel_refusal(hstock, here=True)
     assert refusal.code == "provider" and not aftercare.offers_cancel(hstock, refusal)
+
+
+def test_the_beat_runs_the_refill_pass(alice, standard, sandbox, settings):
+    from orders.tasks import poll_refills
+
+    assert settings.CELERY_BEAT_SCHEDULE["poll-refills"]["task"] == "orders.tasks.poll_refills"
+    aftercare.request_refill(completed(alice, standard, sandbox))
+    sandbox.advance(11)
+    poll_refills()
+    assert Refill.objects.get().state == RefillState.COMPLETED
