@@ -64,6 +64,9 @@ class Order(models.Model):
     auto_delivery = models.BooleanField(default=True)
 
     upstream_id = models.BigIntegerField(null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the customer's cancel was passed on upstream: "
+        "asked once; the polling settles the order.")
     upstream_status = models.CharField(max_length=50, blank=True)
     status_unknown = models.BooleanField(default=False, help_text="The upstream sent a status "
                                          "this panel does not know: a person should look.")
@@ -203,18 +206,31 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
+class RefillState(models.TextChoices):
+    """The refill as the customer reads it; the provider's own word stays in `status`."""
+
+    REQUESTED = "requested", "Refill requested"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    REJECTED = "rejected", "Rejected"
+
+
 class Refill(models.Model):
-    """A refill a customer asked for through the API, passed on to the order's provider.
-    Customers see only this row's id; the upstream's refill id stays here."""
+    """A refill a customer asked for (API or shop), passed on to the order's provider.
+    Customers see only this row's id; the upstream's refill id stays here. A row without
+    `upstream_id` is a request being sent: it holds the order's one refill per day."""
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refills")
-    upstream_id = models.BigIntegerField()
+    upstream_id = models.BigIntegerField(null=True, blank=True)
     status = models.CharField(max_length=50, blank=True, help_text="The provider's last word.")
+    state = models.CharField(max_length=20, choices=RefillState,
+                             default=RefillState.REQUESTED)
     created_at = models.DateTimeField(auto_now_add=True)
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "checked_at"])]
 
     def __str__(self) -> str:
         return f"Refill #{self.pk} of order #{self.order_id}"

@@ -16,12 +16,13 @@ class State(models.TextChoices):
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    # queued -> rejected only for what was never sent (an SMS rental whose request died).
-    State.QUEUED: frozenset({State.SENDING, State.REJECTED}),
+    # queued -> rejected only for what was never sent (an SMS rental whose request died);
+    # queued / provider_funds -> canceled: the customer canceled what the upstream never got.
+    State.QUEUED: frozenset({State.SENDING, State.REJECTED, State.CANCELED}),
     State.SENDING: frozenset({State.PLACED, State.REJECTED, State.QUEUED, State.REVIEW,
                               State.PROVIDER_FUNDS}),
     State.PLACED: frozenset({State.COMPLETED, State.PARTIAL, State.CANCELED}),
-    State.PROVIDER_FUNDS: frozenset({State.QUEUED, State.REJECTED}),
+    State.PROVIDER_FUNDS: frozenset({State.QUEUED, State.REJECTED, State.CANCELED}),
     # review -> completed / partial: staff delivered a product by hand (orders.staff).
     State.REVIEW: frozenset({State.PLACED, State.QUEUED, State.REJECTED, State.COMPLETED,
                              State.PARTIAL}),

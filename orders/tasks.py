@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from orders import alerts, forwarding, sms_tracking, tracking
+from orders import aftercare, alerts, forwarding, sms_tracking, tracking
 from panel.locks import held
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,14 @@ def poll_sms_numbers() -> None:
     with held("poll-sms", ttl=120) as got:
         if got:
             log.info("SMS polling pass: %s", sms_tracking.poll_numbers())
+
+
+# Reads refill statuses and stores the last word: harmless twice.
+@shared_task(acks_late=True)
+def poll_refills() -> None:
+    with held("poll-refills", ttl=600) as got:
+        if got:
+            log.info("refill polling pass: %s asked", aftercare.poll_refills())
 
 
 # Reads orders and providers, opens and closes incidents (each alerting once): harmless twice.

@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.poll_sms_numbers",
         "schedule": timedelta(seconds=env.int("SMS_POLL_INTERVAL", default=5)),
     },
+    # Open refills are asked about (each at most every 10 minutes, `orders.aftercare`).
+    "poll-refills": {
+        "task": "orders.tasks.poll_refills",
+        "schedule": timedelta(seconds=env.int("REFILL_POLL_INTERVAL", default=300)),
+    },
     "check-provider-balances": {
         "task": "provider.tasks.check_provider_balances",
         "schedule": timedelta(seconds=BALANCE_CHECK_INTERVAL),

@@ -38,7 +38,7 @@ class ProviderForm(forms.ModelForm):
         model = Provider
         fields = ["name", "api_url", "api_key", "timeout", "enabled", "currency",
                   "new_services_on_sale", "multi_status", "has_refill", "has_cancel",
-                  "balance_alert_below"]
+                  "refill_days", "balance_alert_below"]
 
     def clean_api_url(self) -> str:
         url = self.cleaned_data["api_url"]

@@ -37,6 +37,11 @@ class Provider(models.Model):
     has_cancel = models.BooleanField(
         null=True, blank=True,
         help_text="Whether the provider has the `cancel` action; empty: detect at the next sync.")
+    refill_days = models.PositiveSmallIntegerField(
+        "refill window (days)", null=True, blank=True,
+        help_text="Customers may ask for a refill this many days after an order completes "
+        "(a service may set its own); empty: no limit from the panel, the provider's own "
+        "rules still apply.")
     balance = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_alert_below = models.DecimalField(
@@ -146,6 +151,10 @@ class Service(models.Model):
     min_quantity = models.PositiveIntegerField(default=1)
     max_quantity = models.PositiveIntegerField(default=1)
     refill = models.BooleanField(default=False)
+    refill_days = models.PositiveSmallIntegerField(
+        "refill window (days)", null=True, blank=True,
+        help_text="Days after completion a customer may ask for a refill; empty: the "
+        "provider's window.")
     cancel = models.BooleanField(default=False)
     dripfeed = models.BooleanField(default=False)
     stock = models.PositiveIntegerField(null=True, blank=True)

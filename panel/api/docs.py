@@ -101,8 +101,9 @@ ACTIONS = (
     ActionDoc(
         "balance", "Your balance.", (), {}, {"balance": "12.3400", "currency": "USD"}),
     ActionDoc(
-        "refill", "Ask for a refill of a completed order, for services with refill. With "
-        "orders (up to 100 ids), a list with one item per order: the refill id or an error.",
+        "refill", "Ask for a refill of a completed order, for services with refill, within "
+        "the service's refill window and once per 24 hours per order. With orders (up to 100 "
+        "ids), a list with one item per order: the refill id or an error.",
         (Param("order", "the order id"), Param("orders", "comma-separated order ids")),
         {"order": "23501"}, {"refill": 12}),
     ActionDoc(

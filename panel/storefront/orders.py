@@ -4,16 +4,21 @@ order's page (progress, money, delivered accounts, the SMS code) and its account
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
+from orders import aftercare
 from orders.models import Kind, Order
-from orders.states import FINAL
+from orders.states import FINAL, State
 from panel.models import User
-from panel.storefront.rendering import customer_required, page
+from panel.storefront.aftercare import care_for, refusal_words
+from panel.storefront.rendering import customer_required, page, wants_partial
 from panel.storefront.status import GROUPS
 
 PER_PAGE = 25
@@ -57,7 +62,7 @@ def customer_orders(user: User, filters: OrderFilters) -> QuerySet[Order]:
 def owned(user: User, order_id: int) -> Order:
     """The order if it is `user`'s; 404 otherwise, whether it exists or not."""
     return get_object_or_404(
-        Order.objects.select_related("service", "sms_project", "sms_country"),
+        Order.objects.select_related("service", "provider", "sms_project", "sms_country"),
         pk=order_id, user=user)
 
 
@@ -76,8 +81,55 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @never_cache  # delivered accounts and SMS codes: stored by no cache
 @customer_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    return render_live(request, owned(request.user, order_id))
+
+
+def render_live(request: HttpRequest, order: Order, *, notice: str = "",
+                failed: bool = False) -> HttpResponse:
+    """The order's page (its live part, for htmx), with its buttons and `notice`."""
+    return page(request, "storefront/order.html",
+                {"order": order, "care": care_for(order), "notice": notice,
+                 "notice_failed": failed}, partial="live")
+
+
+def _answer(request: HttpRequest, order: Order, notice: str, failed: bool) -> HttpResponse:
+    """htmx: the live part with the notice in it; a plain form post: back to the page."""
+    if wants_partial(request):
+        return render_live(request, order, notice=notice, failed=failed)
+    (messages.error if failed else messages.success)(request, notice)
+    return redirect("order", order.pk)
+
+
+@never_cache
+@require_POST
+@customer_required
+def order_refill(request: HttpRequest, order_id: int) -> HttpResponse:
     order = owned(request.user, order_id)
-    return page(request, "storefront/order.html", {"order": order}, partial="live")
+    try:
+        aftercare.request_refill(order)
+    except aftercare.Refused as exc:
+        notice = refusal_words(exc.refusal) or _("A refill is not possible for this order.")
+        return _answer(request, order, notice, failed=True)
+    return _answer(request, order, _("Refill requested: the provider tops the order up "
+                                     "again; its progress shows here."), failed=False)
+
+
+@never_cache
+@require_POST
+@customer_required
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = owned(request.user, order_id)
+    refusal = aftercare.cancel_orders([order], here=True, actor=request.user)[order.pk]
+    order = owned(request.user, order_id)  # its state and refund after the cancel
+    if refusal is not None:
+        notice = refusal_words(refusal) or _("This order can no longer be canceled.")
+        return _answer(request, order, notice, failed=True)
+    if order.state == State.CANCELED:
+        notice = _("Order canceled: it was refunded in full to your balance.")
+    else:
+        notice = _("Cancel requested: once the provider confirms, the order stops and what "
+                   "was not delivered is refunded to your balance.")
+    return _answer(request, order, notice, failed=False)
 
 
 @never_cache
