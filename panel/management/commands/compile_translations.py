@@ -7,6 +7,7 @@ build must be able to make them anywhere Python runs. Fuzzy entries are left out
 does: an entry is shown translated only once someone has confirmed its translation.
 """
 
+import sys
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -16,11 +17,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def _own_app(path: str) -> bool:
+    """One of the project's apps: under BASE_DIR and not an installed package (a .venv inside
+    the project holds Django's own apps, whose catalogues ship compiled)."""
+    resolved = Path(path).resolve()
+    return (resolved.is_relative_to(Path(settings.BASE_DIR).resolve())
+            and not resolved.is_relative_to(Path(sys.prefix).resolve())
+            and "site-packages" not in resolved.parts)
+
+
 def catalogue_files() -> list[Path]:
     """Every locale/<lang>/LC_MESSAGES/*.po of the project and its apps."""
     roots = [Path(p) for p in settings.LOCALE_PATHS]
-    roots += [Path(app.path) / "locale" for app in apps.get_app_configs()
-              if Path(app.path).resolve().is_relative_to(Path(settings.BASE_DIR).resolve())]
+    roots += [Path(app.path) / "locale" for app in apps.get_app_configs() if _own_app(app.path)]
     found: set[Path] = set()
     for root in roots:
         if root.is_dir():
