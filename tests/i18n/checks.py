@@ -22,18 +22,48 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "ar" / "LC_MESSAGES
 
 # Brand and technical terms that stay as they are in every language.
 ALLOWED = {
-    "api", "smm", "sms", "hstockplus", "usd", "json", "http", "https", "post", "get", "url",
-    "ctrl", "txt", "openai", "telegram", "whatsapp", "instagram", "gmail", "id",
+    "api",
+    "smm",
+    "sms",
+    "hstockplus",
+    "usd",
+    "json",
+    "http",
+    "https",
+    "post",
+    "get",
+    "url",
+    "ctrl",
+    "txt",
+    "openai",
+    "telegram",
+    "whatsapp",
+    "instagram",
+    "gmail",
+    "id",
 }
 READ_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "label", "hx-confirm"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
 SKIPPED_ELEMENTS = {"script", "style"}
 # Elements whose content is data by design: names from customers or the upstream, codes.
 DATA_ELEMENTS = {"bdi", "code", "pre", "script", "style"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 HOLE = " \ufffc "  # where a variable or a translated string was
-WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
 NOT_WORDS = re.compile(r"[a-z][a-z+.-]*://\S+|[\w.+-]+@[\w-]+\.[\w.]+|&\w+;", re.IGNORECASE)
 
 
@@ -86,8 +116,11 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        skipped = (tag in self.skip or ("lang" in found and tag != "html")
-                   or (self.skip_dirs and found.get("dir") in ("ltr", "auto") and tag != "html"))
+        skipped = (
+            tag in self.skip
+            or ("lang" in found and tag != "html")
+            or (self.skip_dirs and found.get("dir") in ("ltr", "auto") and tag != "html")
+        )
         if not self._skipping() and not skipped:
             for name in READ_ATTRIBUTES:
                 if found.get(name):

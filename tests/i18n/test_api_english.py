@@ -24,11 +24,11 @@ def language_seen(monkeypatch):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/api/v2", "/api/v2/"])
-def test_arabic_accept_language_and_cookie_leave_the_api_in_english(client, language_seen,
-                                                                    path):
+def test_arabic_accept_language_and_cookie_leave_the_api_in_english(client, language_seen, path):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
-    response = client.post(path, {"key": "not-a-key", "action": "balance"},
-                           headers={"accept-language": "ar"})
+    response = client.post(
+        path, {"key": "not-a-key", "action": "balance"}, headers={"accept-language": "ar"}
+    )
     assert language_seen == ["en"]
     assert response.json() == {"error": "Invalid API key"}
     assert response["Content-Language"] == "en"

@@ -9,8 +9,10 @@ def test_an_unmarked_text_node_is_found():
 
 
 def test_unmarked_attributes_people_read_are_found():
-    source = ('<input placeholder="Your name"><a title="Open it" aria-label="Close">x</a>'
-              '<input type="submit" value="Send">')
+    source = (
+        '<input placeholder="Your name"><a title="Open it" aria-label="Close">x</a>'
+        '<input type="submit" value="Send">'
+    )
     assert sorted(unmarked_text(source)) == ["Close", "Open", "Send", "Your", "it", "name"]
 
 
@@ -35,8 +37,7 @@ def test_messages_are_read_as_makemessages_reads_them():
     source = """{% load i18n %}{% translate "Order" context "verb" %}{% translate "Hi" %}
       {% blocktranslate trimmed count counter=n %}{{ counter }} line{% plural %}{{ counter }}
       lines{% endblocktranslate %}"""
-    assert template_messages(source) == {("verb", "Order"), ("", "Hi"),
-                                         ("", "%(counter)s line")}
+    assert template_messages(source) == {("verb", "Order"), ("", "Hi"), ("", "%(counter)s line")}
 
 
 def test_english_words_left_on_a_page_are_found_but_not_data():
@@ -44,4 +45,7 @@ def test_english_words_left_on_a_page_are_found_but_not_data():
       <bdi>Instagram followers</bdi><code>orders</code><span dir="ltr">balance</span>
       <p dir="auto">balance</p><input placeholder="balance"></body></html>"""
     assert english_words(page, {"balance", "your", "followers", "orders"}) == [
-        "Your", "balance", "balance"]
+        "Your",
+        "balance",
+        "balance",
+    ]

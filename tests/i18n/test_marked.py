@@ -19,16 +19,19 @@ def test_no_template_shows_an_unmarked_string(path):
     assert unmarked_text(path.read_text()) == [], (
         f"{path.relative_to(TEMPLATES)}: wrap these in {{% translate %}} or "
         "{% blocktranslate trimmed %} (or, for a brand or technical term, add it to "
-        "tests/i18n/checks.py ALLOWED)")
+        "tests/i18n/checks.py ALLOWED)"
+    )
 
 
 def test_every_marked_string_is_in_the_arabic_catalogue():
-    known = {(m.context or "", m.id if isinstance(m.id, str) else m.id[0])
-             for m in catalogue() if m.id}
+    known = {
+        (m.context or "", m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue() if m.id
+    }
     marked = set().union(*(template_messages(p.read_text()) for p in FILES))
     missing = sorted(marked - known)
-    assert not missing, ("not in locale/ar (run makemessages as docs/i18n.md says, then "
-                         f"translate): {missing}")
+    assert not missing, (
+        f"not in locale/ar (run makemessages as docs/i18n.md says, then translate): {missing}"
+    )
 
 
 def test_every_entry_of_the_arabic_catalogue_is_translated_and_not_fuzzy():
@@ -39,7 +42,10 @@ def test_every_entry_of_the_arabic_catalogue_is_translated_and_not_fuzzy():
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if "fuzzy" in message.flags or not all(s.strip() for s in strings) or (
-                isinstance(message.id, tuple) and len(strings) != 6):
+        if (
+            "fuzzy" in message.flags
+            or not all(s.strip() for s in strings)
+            or (isinstance(message.id, tuple) and len(strings) != 6)
+        ):
             untranslated.append(message.id)
     assert not untranslated, f"translate (and unmark fuzzy): {untranslated}"

@@ -10,8 +10,19 @@ from django.conf import settings
 
 from tests.i18n.checks import ALLOWED, CATALOGUE, english_words
 
-PAGES = ["/", "/catalog/", "/order/new/", "/orders/", "order", "/wallet/", "/wallet/add-funds/",
-         "/sms/", "/support/", "/account/", "/api"]
+PAGES = [
+    "/",
+    "/catalog/",
+    "/order/new/",
+    "/orders/",
+    "order",
+    "/wallet/",
+    "/wallet/add-funds/",
+    "/sms/",
+    "/support/",
+    "/account/",
+    "/api",
+]
 PUBLIC = ["/", "/catalog/", "/sms/", "/login/", "/signup/", "/api"]
 STAFF = ["/staff/", "/staff/dashboard"]
 # Short words that are English and Arabic-page punctuation alike, or too common to mean much.

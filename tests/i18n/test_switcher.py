@@ -6,8 +6,9 @@ import re
 import pytest
 from django.conf import settings
 
-FORM = re.compile(r'<form class="lang" method="post" action="(?P<action>[^"]+)">(?P<body>.*?)</form>',
-                  re.S)
+FORM = re.compile(
+    r'<form class="lang" method="post" action="(?P<action>[^"]+)">(?P<body>.*?)</form>', re.S
+)
 
 
 def switcher(html: str) -> tuple[str, str]:
@@ -43,8 +44,7 @@ def test_a_signed_in_customer_has_it_on_every_page(client, alice):
 
 @pytest.mark.django_db
 def test_the_switcher_never_sends_anyone_elsewhere(client):
-    response = client.post("/i18n/setlang/", {"language": "ar",
-                                              "next": "https://evil.example/"})
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil.example" not in response["Location"]
 
 

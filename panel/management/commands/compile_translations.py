@@ -21,9 +21,11 @@ def _own_app(path: str) -> bool:
     """One of the project's apps: under BASE_DIR and not an installed package (a .venv inside
     the project holds Django's own apps, whose catalogues ship compiled)."""
     resolved = Path(path).resolve()
-    return (resolved.is_relative_to(Path(settings.BASE_DIR).resolve())
-            and not resolved.is_relative_to(Path(sys.prefix).resolve())
-            and "site-packages" not in resolved.parts)
+    return (
+        resolved.is_relative_to(Path(settings.BASE_DIR).resolve())
+        and not resolved.is_relative_to(Path(sys.prefix).resolve())
+        and "site-packages" not in resolved.parts
+    )
 
 
 def catalogue_files() -> list[Path]:
