@@ -40,7 +40,7 @@ def test_the_page_keeps_to_the_csp(client):
 def test_a_signed_in_customer_sees_the_key_prefix(client, alice, alice_key):
     client.force_login(alice)
     page = client.get("/api").content.decode()
-    assert f'<code dir="ltr">{alice_key[:8]}…</code>' in page
+    assert f"<code>{alice_key[:8]}…</code>" in page
     assert alice_key not in page
     assert 'action="/api/key"' in page and "csrfmiddlewaretoken" in page
 
