@@ -208,6 +208,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
+# The switcher's language cookie: HTTPS only like the others; no script reads it.
+LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
+LANGUAGE_COOKIE_HTTPONLY = True
 # The header a TLS-ending proxy sets to "https" (empty: no proxy, trust no header). Clients
 # must not be able to reach the panel around the proxy, or they could set it themselves.
 _proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto").strip()
