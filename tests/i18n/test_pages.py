@@ -110,3 +110,11 @@ def test_english_stays_the_default(client):
     html = client.get("/", headers={"accept-language": "fr"}).content.decode()
     assert '<html lang="en" dir="ltr">' in html
     assert "Followers, accounts and verification numbers" in html
+
+
+def test_the_admin_pages_the_project_extends_are_right_to_left_too(client, owner, owned):
+    client.force_login(owner)
+    html = client.get("/admin/", headers={"accept-language": "ar"}).content.decode()
+    assert 'lang="ar" dir="rtl"' in html
+    # the link the project adds to the admin's home, in Arabic
+    assert "لوحة معلومات المالك: الإيرادات والتكلفة والربح" in html
