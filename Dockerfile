@@ -8,10 +8,12 @@ COPY panel panel
 COPY provider provider
 COPY orders orders
 COPY templates templates
+COPY locale locale
 COPY static static
 COPY manage.py ./
 RUN pip install . && useradd --system --home /app panel \
     && SECRET_KEY=build python manage.py collectstatic --noinput \
+    && SECRET_KEY=build python manage.py compile_translations \
     && mkdir -p /app/var && chown -R panel /app/var
 
 USER panel

@@ -15,7 +15,7 @@ FIND_PYTHON = for c in $(PYTHON) python3.13 python3.12 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    echo "$$c"; exit 0; fi; done; exit 1
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench venv clean translations
 
 $(STAMP): pyproject.toml
 	@py=$$($(FIND_PYTHON)) || { echo "error: no Python 3.12 or newer found (tried python3.13, python3.12, python3 and pyenv's versions); install one or set PYTHON=/path/to/python3.12" >&2; exit 1; }; \
@@ -25,9 +25,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@rm -f $(VENV)/.installed-*; touch $@
 
-venv: $(STAMP)
+venv: $(STAMP) translations
 
-run: $(STAMP)
+# The .po catalogues compiled to .mo (build output, not committed): pure Python (Babel), so no
+# machine needs GNU gettext. Only catalogues newer than their .mo are compiled again.
+translations: $(STAMP)
+	@DEBUG=True $(PY) manage.py compile_translations --verbosity 0
+
+run: $(STAMP) translations
 	@mkdir -p var
 	DEBUG=$${DEBUG:-True} SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-False} $(PY) manage.py migrate --noinput
 	@# Ctrl-C (honcho exits 130) is how the demo stops, not an error.
@@ -38,7 +43,7 @@ run: $(STAMP)
 	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
 	  $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware (after sessions, before common), but /api/v2 stays English.
+    "panel.locale_middleware.PanelLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "panel.middleware.RefuseNulBytes",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,6 +88,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -137,7 +140,11 @@ LOGIN_FAILED_LIMIT_ACCOUNT = env.str("LOGIN_FAILED_LIMIT_ACCOUNT", default="10/1
 ACCOUNT_EMAIL_LIMIT = env.str("ACCOUNT_EMAIL_LIMIT", default="10/h")
 # Seconds an e-mail verification link stays valid.
 EMAIL_VERIFY_MAX_AGE = env.int("EMAIL_VERIFY_MAX_AGE", default=3 * 24 * 3600)
-LANGUAGE_CODE = "en-us"
+# The language comes from the `django_language` cookie (the header's switcher, Django's
+# set_language view), else the browser's Accept-Language; no URL prefixes. See docs/i18n.md.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -206,6 +213,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
+# The switcher's language cookie: HTTPS only like the others; no script reads it.
+LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
+LANGUAGE_COOKIE_HTTPONLY = True
 # The header a TLS-ending proxy sets to "https" (empty: no proxy, trust no header). Clients
 # must not be able to reach the panel around the proxy, or they could set it themselves.
 _proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto").strip()

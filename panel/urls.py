@@ -20,6 +20,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # The header's language switcher posts to Django's set_language (a cookie; no script).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("staff/dashboard", dashboard.dashboard, name="staff_dashboard"),
     path("api/v2", api.endpoint, name="api_v2"),
     path("api/v2/", api.endpoint),

@@ -49,8 +49,9 @@ def test_dockerfile_builds_the_panel():
     assert text.startswith("FROM python:3.1")
     assert "collectstatic" in text
     assert "gunicorn" in text
-    for folder in ("panel", "provider", "orders", "templates", "static"):
+    for folder in ("panel", "provider", "orders", "templates", "static", "locale"):
         assert f"COPY {folder} {folder}" in text
+    assert "manage.py compile_translations" in text, "the .mo files are build output"
 
 
 def test_compose_refuses_to_start_without_the_required_variables():

@@ -42,7 +42,7 @@
   showFields();
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    result.textContent = "Sending…";
+    result.textContent = result.dataset.sending || "Sending…";
     fetch(endpoint, { method: "POST", body: body(), credentials: "omit" })
       .then(function (response) {
         return response.text().then(function (text) {
@@ -54,7 +54,7 @@
         });
       })
       .catch(function (error) {
-        result.textContent = "The request failed: " + error;
+        result.textContent = (result.dataset.failed || "The request failed:") + " " + error;
       });
   });
 })();

@@ -41,8 +41,10 @@
       var lines = source ? source.querySelectorAll("code") : [];
       text = Array.prototype.map.call(lines, function (code) { return code.textContent; }).join("\n");
     }
-    write(text).then(function () { flash(button, "Copied"); },
-                     function () { flash(button, "Press Ctrl+C"); });
+    // the words come from the page (data-copied on <body>), in its language
+    var words = document.body.dataset;
+    write(text).then(function () { flash(button, words.copied || "Copied"); },
+                     function () { flash(button, words.copyFailed || "Press Ctrl+C"); });
   });
 
   // <span data-countdown="SECONDS"> counts down to zero from when it appeared on the page.

@@ -39,7 +39,7 @@ def test_the_catalog_finds_through_typos_and_short_names_exact_first(client, pro
 
 def test_the_catalog_says_how_it_read_the_query(client, provider):
     html = client.get("/catalog/", {"q": "ig folowers"}).content.decode()
-    assert "Searched “ig” as instagram." in html and "Searched “folowers” as followers." in html
+    assert "Searched “<bdi>ig</bdi>” as <bdi>instagram</bdi>." in html and "Searched “<bdi>folowers</bdi>” as <bdi>followers</bdi>." in html
 
 
 def test_no_result_is_said_kindly(client, provider):
@@ -78,7 +78,7 @@ def test_a_search_in_the_order_form_lists_what_the_catalog_finds(as_alice, provi
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="order-list"')
     assert _options(html)[0] == "Instagram Followers"
-    assert "Searched “folowers” as followers." in html
+    assert "Searched “<bdi>folowers</bdi>” as <bdi>followers</bdi>." in html
     assert '<optgroup label="Instagram \u203a Followers">' in html
 
 
