@@ -7,6 +7,9 @@ COPY pyproject.toml README.md ./
 COPY panel panel
 COPY provider provider
 COPY orders orders
+COPY payments payments
+COPY support support
+COPY affiliates affiliates
 COPY templates templates
 COPY locale locale
 COPY static static
