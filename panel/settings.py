@@ -58,10 +58,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "panel.middleware.RefuseNulBytes",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "panel.language.RememberLanguage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -135,7 +137,11 @@ LOGIN_FAILED_LIMIT_ACCOUNT = env.str("LOGIN_FAILED_LIMIT_ACCOUNT", default="10/1
 ACCOUNT_EMAIL_LIMIT = env.str("ACCOUNT_EMAIL_LIMIT", default="10/h")
 # Seconds an e-mail verification link stays valid.
 EMAIL_VERIFY_MAX_AGE = env.int("EMAIL_VERIFY_MAX_AGE", default=3 * 24 * 3600)
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+# Numbers in Arabic pages read as Gulf shops write them (Latin digits, "." and ","):
+# panel/formats/ar/formats.py, docs/i18n-python.md.
+FORMAT_MODULE_PATH = ["panel.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

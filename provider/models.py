@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from panel.crypto import EncryptedTextField
 from provider.client import ProviderClient
@@ -85,13 +86,13 @@ class Category(models.Model):
 
 
 class EntityType(models.TextChoices):
-    SMM = "smm", "SMM service"
-    PRODUCT = "product", "Product"
+    SMM = "smm", _("SMM service")
+    PRODUCT = "product", _("Product")
 
 
 class PriceUnit(models.IntegerChoices):
-    PER_THOUSAND = 1000, "per 1,000"
-    PER_ITEM = 1, "per item"
+    PER_THOUSAND = 1000, _("per 1,000")
+    PER_ITEM = 1, _("per item")
 
 
 def service_on_sale(prefix: str = "") -> Q:
@@ -206,8 +207,8 @@ class PriceChange(models.Model):
 
 
 class Rounding(models.TextChoices):
-    UP_TO_STEP = "step", "up to a multiple of the step"
-    ENDING = "ending", "up to the ending (e.g. .99)"
+    UP_TO_STEP = "step", _("up to a multiple of the step")
+    ENDING = "ending", _("up to the ending (e.g. .99)")
 
 
 class PricingRule(models.Model):

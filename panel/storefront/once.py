@@ -14,6 +14,7 @@ import secrets
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from panel.models import SubmittedForm, User
 from panel.storefront.rendering import go_to_order
@@ -64,6 +65,6 @@ def release(token: str) -> None:
 
 def already_placed(request: HttpRequest, order_id: int | None) -> HttpResponse:
     """The answer to a form sent again: what the first submission placed, never an error."""
-    messages.info(request, "This form was already sent: here is what it ordered. "
-                           "Open the form again for another order.")
+    messages.info(request, _("This form was already sent: here is what it ordered. "
+                             "Open the form again for another order."))
     return go_to_order(request, order_id)

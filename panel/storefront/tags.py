@@ -9,8 +9,8 @@ from django.core.validators import URLValidator
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from orders import money as formatter
 from orders.models import Order
-from orders.money import plain
 from panel.storefront import once, status
 
 register = template.Library()
@@ -29,8 +29,7 @@ def money(context: template.Context, value: object, signed: bool = False) -> str
     except InvalidOperation:
         return "—"
     symbol = context["shop"].currency_symbol if "shop" in context else "$"
-    sign = "\u2212" if amount < 0 else ("+" if signed and amount > 0 else "")
-    return f"{sign}{symbol}{plain(amount)}"
+    return formatter.shown(amount, symbol, signed=signed)
 
 
 @register.simple_tag
@@ -43,10 +42,12 @@ def form_token() -> SafeString:
 
 @register.filter
 def thousands(value: object) -> str:
+    """A whole number with the active language's thousands separator."""
     try:
-        return f"{int(value):,}"  # type: ignore[call-overload]
+        number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ""
+    return ("-" if number < 0 else "") + formatter.group(str(abs(number)))
 
 
 @register.filter

@@ -10,13 +10,15 @@ from django.core import signing
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from orders.placing import PlacementError
 from panel import branding, mail
 from panel.models import User
 
 SALT = "panel.storefront.verify-email"
-NOT_VERIFIED = "Confirm your e-mail address before your first order: use the link we sent you."
+NOT_VERIFIED = gettext_lazy(
+    "Confirm your e-mail address before your first order: use the link we sent you.")
 
 
 def make_token(user: User) -> str:
@@ -58,4 +60,4 @@ def send_link(request: HttpRequest, user: User) -> None:
 def require_verified(user: User) -> None:
     """Refuse an order from a customer who has not confirmed their e-mail."""
     if not user.email_verified:
-        raise PlacementError(NOT_VERIFIED, field="email")
+        raise PlacementError(str(NOT_VERIFIED), field="email")
