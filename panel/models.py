@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager):
@@ -28,6 +29,9 @@ class User(AbstractUser):
     email_verified = models.BooleanField(default=False)
     api_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     api_key_prefix = models.CharField(max_length=12, blank=True, editable=False)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True,
+        help_text=_("The language the person last chose; their e-mails are written in it."))
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

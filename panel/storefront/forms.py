@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from panel import mail
+from panel import language, mail
 from panel.models import User
 from panel.storefront import throttle
 
@@ -99,6 +99,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name: str, email_template_name: str,
                   context: dict, from_email: str | None, to_email: str,
                   html_email_template_name: str | None = None) -> None:
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
+        with language.for_user(context.get("user")):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
         mail.send(subject, body, [to_email], from_email=from_email)

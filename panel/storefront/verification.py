@@ -10,10 +10,10 @@ from django.core import signing
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from orders.placing import PlacementError
-from panel import branding, mail
+from panel import branding, language, mail
 from panel.models import User
 
 SALT = "panel.storefront.verify-email"
@@ -52,9 +52,10 @@ def send_link(request: HttpRequest, user: User) -> None:
     url = request.build_absolute_uri(reverse("verify_email", args=[make_token(user)]))
     context = {"shop": shop, "user": user, "url": url,
                "days": settings.EMAIL_VERIFY_MAX_AGE // 86400}
-    mail.send(f"Confirm your e-mail for {shop.name}",
-              render_to_string("accounts/email/verify.txt", context), [user.email],
-              from_email=branding.sender())
+    with language.for_user(user):
+        subject = gettext("Confirm your e-mail for %(shop)s") % {"shop": shop.name}
+        body = render_to_string("accounts/email/verify.txt", context)
+    mail.send(subject, body, [user.email], from_email=branding.sender())
 
 
 def require_verified(user: User) -> None:
