@@ -192,7 +192,11 @@ class ServiceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     inlines = [PriceChangeInline]
     actions = ["set_markup"]
 
-    readonly_fields = [*readonly_fields, "margin"]
+    readonly_fields = [*readonly_fields, "margin", "arabic_name"]
+
+    @admin.display(description=_("upstream's Arabic name"))
+    def arabic_name(self, service: Service) -> str:
+        return service.names.get("ar", "") if isinstance(service.names, dict) else ""
 
     @admin.display(description="name", ordering="name")
     def short_name(self, service: Service) -> str:

@@ -69,6 +69,9 @@ class Category(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="subcategories")
     name = models.CharField(max_length=200)
+    # The upstream's names in other languages, for display only ({"ar": "..."}): filters
+    # and sync match on `name` (provider.translated_names).
+    names = models.JSONField(default=dict, blank=True, editable=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -83,6 +86,21 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def name_in(self, language: str) -> str:
+        """The name to show a reader of `language`: the upstream's translation, or `name`."""
+        return translated(self.names, language) or self.name
+
+
+def translated(names: object, language: str) -> str:
+    """`names[language]` (or its base language's) when it is a non-empty string."""
+    if not isinstance(names, dict) or not language:
+        return ""
+    for code in (language, language.split("-")[0]):
+        value = names.get(code)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
 
 
 class EntityType(models.TextChoices):
@@ -130,6 +148,12 @@ class Service(models.Model):
     custom_name = models.CharField(max_length=300, blank=True,
                                    help_text="Shown instead of the upstream's name; kept by sync.")
     description = models.TextField(blank=True, help_text="Kept by sync.")
+    description_ar = models.TextField(
+        "description (Arabic)", blank=True,
+        help_text="Shown to readers of Arabic instead of the description; empty: the "
+        "description. Kept by sync.")
+    # The upstream's name in other languages ({"ar": "..."}), for display only.
+    names = models.JSONField(default=dict, blank=True, editable=False)
     upstream_description = models.TextField(blank=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
     subcategory = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
@@ -173,6 +197,18 @@ class Service(models.Model):
     @property
     def display_name(self) -> str:
         return self.custom_name or self.name
+
+    def name_in(self, language: str) -> str:
+        """The name for a reader of `language`: the admin's own name first (written for the
+        shop), then the upstream's translation, then its canonical name."""
+        return self.custom_name or translated(self.names, language) or self.name
+
+    def description_in(self, language: str) -> str:
+        """The admin's description in `language` (Arabic has its own), falling back to the
+        English one, then to the upstream's."""
+        if language.split("-")[0] == "ar" and self.description_ar.strip():
+            return self.description_ar
+        return self.description or self.upstream_description
 
     @property
     def on_sale(self) -> bool:
