@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from orders import money as formatter
 from orders.models import Order
@@ -30,6 +31,24 @@ def money(context: template.Context, value: object, signed: bool = False) -> str
         return "—"
     symbol = context["shop"].currency_symbol if "shop" in context else "$"
     return formatter.shown(amount, symbol, signed=signed)
+
+
+@register.filter
+def display_name(item: object) -> str:
+    """`{{ service|display_name }}`: a service's or category's name in the active language
+    (the admin's own name first, then the upstream's translation, then its English name)."""
+    name_in = getattr(item, "name_in", None)
+    if name_in is None:
+        return str(item or "")
+    return name_in(get_language() or "")
+
+
+@register.filter
+def description(service: object) -> str:
+    """`{{ service|description }}`: the admin's description in the active language (Arabic
+    has its own field), falling back to the English one, then the upstream's."""
+    description_in = getattr(service, "description_in", None)
+    return description_in(get_language() or "") if description_in is not None else ""
 
 
 @register.simple_tag
