@@ -196,7 +196,7 @@ class ServiceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("upstream's Arabic name"))
     def arabic_name(self, service: Service) -> str:
-        return service.names.get("ar", "") if isinstance(service.names, dict) else ""
+        return service.name_ar
 
     @admin.display(description="name", ordering="name")
     def short_name(self, service: Service) -> str:

@@ -69,9 +69,9 @@ class Category(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="subcategories")
     name = models.CharField(max_length=200)
-    # The upstream's names in other languages, for display only ({"ar": "..."}): filters
-    # and sync match on `name` (provider.translated_names).
-    names = models.JSONField(default=dict, blank=True, editable=False)
+    # The upstream's Arabic name, for display only: filters and sync match on `name`
+    # (provider.translated_names).
+    name_ar = models.CharField(max_length=200, blank=True, default="", editable=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -89,18 +89,20 @@ class Category(models.Model):
 
     def name_in(self, language: str) -> str:
         """The name to show a reader of `language`: the upstream's translation, or `name`."""
-        return translated(self.names, language) or self.name
+        return translated(self, language) or self.name
 
 
-def translated(names: object, language: str) -> str:
-    """`names[language]` (or its base language's) when it is a non-empty string."""
-    if not isinstance(names, dict) or not language:
+# The languages the upstream's names are kept in, and their columns (Category, Service).
+NAME_COLUMNS = {"ar": "name_ar"}
+
+
+def translated(row: object, language: str) -> str:
+    """The upstream's name of `row` (an object or a `values()` dict) in `language`, or ""."""
+    column = NAME_COLUMNS.get((language or "").split("-")[0])
+    if column is None:
         return ""
-    for code in (language, language.split("-")[0]):
-        value = names.get(code)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""
+    value = row.get(column) if isinstance(row, dict) else getattr(row, column, "")
+    return value if isinstance(value, str) and value.strip() else ""
 
 
 class EntityType(models.TextChoices):
@@ -152,8 +154,8 @@ class Service(models.Model):
         "description (Arabic)", blank=True,
         help_text="Shown to readers of Arabic instead of the description; empty: the "
         "description. Kept by sync.")
-    # The upstream's name in other languages ({"ar": "..."}), for display only.
-    names = models.JSONField(default=dict, blank=True, editable=False)
+    # The upstream's Arabic name, for display only (a plain column: sync inserts raw rows).
+    name_ar = models.CharField(max_length=300, blank=True, default="", editable=False)
     upstream_description = models.TextField(blank=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
     subcategory = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
@@ -201,7 +203,7 @@ class Service(models.Model):
     def name_in(self, language: str) -> str:
         """The name for a reader of `language`: the admin's own name first (written for the
         shop), then the upstream's translation, then its canonical name."""
-        return self.custom_name or translated(self.names, language) or self.name
+        return self.custom_name or translated(self, language) or self.name
 
     def description_in(self, language: str) -> str:
         """The admin's description in `language` (Arabic has its own), falling back to the

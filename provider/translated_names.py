@@ -2,7 +2,7 @@
 
 HstockPlus takes `lang` on its read actions and answers translatable fields in that language
 (English where it has no translation). After a catalog sync, one `categories` and one
-`services` call with `lang=ar` per provider fill `Category.names` / `Service.names`; the
+`services` call with `lang=ar` per provider fill `Category.name_ar` / `Service.name_ar`; the
 canonical English `name` stays the key that sync and the `category` / `subcategory` filters
 match on. Services are matched by id; categories by their place in the list (the upstream
 lists them in the same order in every language), checked against the categories the
@@ -16,12 +16,12 @@ import logging
 from dataclasses import dataclass
 
 from provider.client import ProviderError, ProviderRejected
-from provider.models import Category, Provider, Service
+from provider.models import NAME_COLUMNS, Category, Provider, Service
 from provider.upstream_types import UpstreamCategory, UpstreamService
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("ar",)
+LANGUAGES = tuple(NAME_COLUMNS)
 BATCH = 500
 
 
@@ -71,12 +71,13 @@ def fetch(provider: Provider, languages: tuple[str, ...] = LANGUAGES) -> Outcome
 
 def store_service_names(provider: Provider, lang: str, rows: list[UpstreamService]) -> int:
     """Set each listed service's name in `lang`; returns how many changed."""
+    column = NAME_COLUMNS[lang]
     wanted = {row.service_id: row.name.strip() for row in rows}
     changed = []
     for service in Service.objects.filter(provider=provider, upstream_id__in=list(wanted)).only(
-            "id", "upstream_id", "name", "names"):
-        _set(service, lang, wanted[service.upstream_id], changed)
-    Service.objects.bulk_update(changed, ["names"], batch_size=BATCH)
+            "id", "upstream_id", "name", column):
+        _set(service, column, wanted[service.upstream_id], changed)
+    Service.objects.bulk_update(changed, [column], batch_size=BATCH)
     return len(changed)
 
 
@@ -84,14 +85,15 @@ def store_category_names(provider: Provider, lang: str, english: list[UpstreamCa
                          translated: list[UpstreamCategory],
                          services: list[UpstreamService]) -> int:
     """Names of categories and subcategories in `lang`; returns how many changed."""
+    column = NAME_COLUMNS[lang]
     pairs = _category_pairs(provider, english, translated, services)
     rows = Category.objects.filter(provider=provider).select_related("parent")
     by_key = {(row.parent.name if row.parent_id else "", row.name): row for row in rows}
     changed: list[Category] = []
     for (parent, name), text in pairs.items():
         if (row := by_key.get((parent, name))) is not None:
-            _set(row, lang, text, changed)
-    Category.objects.bulk_update(changed, ["names"], batch_size=BATCH)
+            _set(row, column, text, changed)
+    Category.objects.bulk_update(changed, [column], batch_size=BATCH)
     return len(changed)
 
 
@@ -124,14 +126,11 @@ def _category_pairs(provider: Provider, english: list[UpstreamCategory],
     return pairs
 
 
-def _set(row: Service | Category, lang: str, text: str, changed: list) -> None:
-    names = dict(row.names) if isinstance(row.names, dict) else {}
-    if not text or text == row.name:
-        if names.pop(lang, None) is None:
-            return
-    elif names.get(lang) == text:
-        return
-    else:
-        names[lang] = text
-    row.names = names
-    changed.append(row)
+def _set(row: Service | Category, column: str, text: str, changed: list) -> None:
+    """The translation, cut to its column; the same as the English name is no translation."""
+    text = text[:row._meta.get_field(column).max_length]
+    if text == row.name:
+        text = ""
+    if getattr(row, column) != text:
+        setattr(row, column, text)
+        changed.append(row)

@@ -93,14 +93,14 @@ def categories() -> list[CategoryChoice]:
                       sub=Count("sub_services", distinct=True,
                                 filter=service_on_sale("sub_services__")))
             .filter(Q(top__gt=0) | Q(sub__gt=0))
-            .values("id", "name", "names", "parent_id", "top", "sub", "position")
+            .values("id", "name", "name_ar", "parent_id", "top", "sub", "position")
             .order_by("position", "name"))
     language = get_language() or ""
     tops: dict[int, CategoryChoice] = {}
     subs: list[dict] = []
     for row in rows:
         # Shown in the reader's language; the id (never the name) is what filters take.
-        row["name"] = translated(row["names"], language) or row["name"]
+        row["name"] = translated(row, language) or row["name"]
         if row["parent_id"] is None:
             tops[row["id"]] = CategoryChoice(row["id"], row["name"], row["top"], [])
         else:
