@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -45,12 +46,16 @@ def for_user(user: object) -> Iterator[None]:
 
 def remember(user: object, code: str) -> None:
     if code and getattr(user, "language", None) != code:
-        type(user).objects.filter(pk=user.pk).update(language=code)  # type: ignore[attr-defined]
+        get_user_model().objects.filter(pk=user.pk).update(language=code)  # type: ignore[attr-defined]
         user.language = code  # type: ignore[attr-defined]
 
 
 @receiver(user_logged_in)
 def _signed_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+    """An account that never chose keeps the language it signs up or in with (the sign-up's
+    verification e-mail, sent right after, is written in it)."""
+    if not supported(getattr(user, "language", "")):
+        remember(user, supported(translation.get_language()))
     if request is not None:
         setattr(request, SIGNED_IN, True)
 
@@ -75,12 +80,9 @@ class RememberLanguage:
             return response
         if cookie in response.cookies:  # a switch (set_language) while signed in
             remember(user, supported(response.cookies[cookie].value))
-        elif getattr(request, SIGNED_IN, False):
-            if saved := supported(user.language):
-                self._set_cookie(response, saved)
-            else:
-                remember(user, supported(translation.get_language()))
-        elif cookie not in request.COOKIES and (saved := supported(user.language)):
+        elif (saved := supported(user.language)) and (
+                getattr(request, SIGNED_IN, False) or cookie not in request.COOKIES):
+            # Signed in just now, or a browser without the cookie: the account's language.
             self._set_cookie(response, saved)
         return response
 
