@@ -33,7 +33,7 @@ def group(digits: str) -> str:
     """A run of ASCII digits with the active language's thousands separator."""
     sep = formats.get_format("THOUSAND_SEPARATOR")
     head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)]
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return sep.join(parts)
 
 

@@ -17,9 +17,13 @@ EASTERN_ARABIC_INDIC = "".join(chr(0x06F0 + i) for i in range(10))
 ARABIC_DECIMAL = "\u066b"
 ARABIC_THOUSANDS = "\u066c"
 _TABLE = str.maketrans(
-    {**{c: str(i) for i, c in enumerate(ARABIC_INDIC)},
-     **{c: str(i) for i, c in enumerate(EASTERN_ARABIC_INDIC)},
-     ARABIC_DECIMAL: ".", ARABIC_THOUSANDS: ""})
+    {
+        **{c: str(i) for i, c in enumerate(ARABIC_INDIC)},
+        **{c: str(i) for i, c in enumerate(EASTERN_ARABIC_INDIC)},
+        ARABIC_DECIMAL: ".",
+        ARABIC_THOUSANDS: "",
+    }
+)
 
 
 def normalize(value: object) -> Any:

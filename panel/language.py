@@ -70,8 +70,12 @@ class RememberLanguage:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         cookie = settings.LANGUAGE_COOKIE_NAME
-        if (user is not None and user.is_authenticated and cookie not in request.COOKIES
-                and (saved := supported(user.language))):
+        if (
+            user is not None
+            and user.is_authenticated
+            and cookie not in request.COOKIES
+            and (saved := supported(user.language))
+        ):
             translation.activate(saved)
             request.LANGUAGE_CODE = saved
         response = self.get_response(request)
@@ -81,7 +85,8 @@ class RememberLanguage:
         if cookie in response.cookies:  # a switch (set_language) while signed in
             remember(user, supported(response.cookies[cookie].value))
         elif (saved := supported(user.language)) and (
-                getattr(request, SIGNED_IN, False) or cookie not in request.COOKIES):
+            getattr(request, SIGNED_IN, False) or cookie not in request.COOKIES
+        ):
             # Signed in just now, or a browser without the cookie: the account's language.
             self._set_cookie(response, saved)
         return response
@@ -89,7 +94,12 @@ class RememberLanguage:
     @staticmethod
     def _set_cookie(response: HttpResponse, code: str) -> None:
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )

@@ -35,8 +35,11 @@ class Outcome:
 
 def fetch_all() -> list[Outcome]:
     """Every enabled provider, whatever one raises."""
-    return [outcome for provider in Provider.objects.filter(enabled=True)
-            if (outcome := fetch_logged(provider)) is not None]
+    return [
+        outcome
+        for provider in Provider.objects.filter(enabled=True)
+        if (outcome := fetch_logged(provider)) is not None
+    ]
 
 
 def fetch_logged(provider: Provider) -> Outcome | None:
@@ -57,8 +60,9 @@ def fetch(provider: Provider, languages: tuple[str, ...] = LANGUAGES) -> Outcome
             categories = client.categories_in(lang)
             services = client.services_in(lang)
             outcome.services += store_service_names(provider, lang, services)
-            outcome.categories += store_category_names(provider, lang, english, categories,
-                                                       services)
+            outcome.categories += store_category_names(
+                provider, lang, english, categories, services
+            )
     except ProviderRejected as exc:  # the standard dialect: no categories, no lang
         outcome.skipped = f"not supported: {exc}"
     except ProviderError as exc:
@@ -75,15 +79,20 @@ def store_service_names(provider: Provider, lang: str, rows: list[UpstreamServic
     wanted = {row.service_id: row.name.strip() for row in rows}
     changed = []
     for service in Service.objects.filter(provider=provider, upstream_id__in=list(wanted)).only(
-            "id", "upstream_id", "name", column):
+        "id", "upstream_id", "name", column
+    ):
         _set(service, column, wanted[service.upstream_id], changed)
     Service.objects.bulk_update(changed, [column], batch_size=BATCH)
     return len(changed)
 
 
-def store_category_names(provider: Provider, lang: str, english: list[UpstreamCategory],
-                         translated: list[UpstreamCategory],
-                         services: list[UpstreamService]) -> int:
+def store_category_names(
+    provider: Provider,
+    lang: str,
+    english: list[UpstreamCategory],
+    translated: list[UpstreamCategory],
+    services: list[UpstreamService],
+) -> int:
     """Names of categories and subcategories in `lang`; returns how many changed."""
     column = NAME_COLUMNS[lang]
     pairs = _category_pairs(provider, english, translated, services)
@@ -97,14 +106,18 @@ def store_category_names(provider: Provider, lang: str, english: list[UpstreamCa
     return len(changed)
 
 
-def _category_pairs(provider: Provider, english: list[UpstreamCategory],
-                    translated: list[UpstreamCategory],
-                    services: list[UpstreamService]) -> dict[tuple[str, str], str]:
+def _category_pairs(
+    provider: Provider,
+    english: list[UpstreamCategory],
+    translated: list[UpstreamCategory],
+    services: list[UpstreamService],
+) -> dict[tuple[str, str], str]:
     """{(parent or "", canonical name): translated name}. A top category is trusted by its
     place only when the services agree (or say nothing about it); its subcategories only
     when both lists hold as many."""
-    seen = dict(Service.objects.filter(provider=provider).values_list("upstream_id",
-                                                                      "category__name"))
+    seen = dict(
+        Service.objects.filter(provider=provider).values_list("upstream_id", "category__name")
+    )
     said: dict[str, set[str]] = {}
     for row in services:
         if (canonical := seen.get(row.service_id)) is not None:
@@ -128,7 +141,7 @@ def _category_pairs(provider: Provider, english: list[UpstreamCategory],
 
 def _set(row: Service | Category, column: str, text: str, changed: list) -> None:
     """The translation, cut to its column; the same as the English name is no translation."""
-    text = text[:row._meta.get_field(column).max_length]
+    text = text[: row._meta.get_field(column).max_length]
     if text == row.name:
         text = ""
     if getattr(row, column) != text:

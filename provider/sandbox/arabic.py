@@ -28,18 +28,37 @@ SERVICES: dict[int, str] = {
 
 NAMES: dict[str, str] = {
     # categories
-    "Instagram": "إنستغرام", "TikTok": "تيك توك", "YouTube": "يوتيوب", "Telegram": "تيليجرام",
-    "Twitter": "تويتر", "Facebook": "فيسبوك", "Spotify": "سبوتيفاي",
-    "Accounts-Email": "حسابات البريد الإلكتروني", "Accounts-Streaming": "حسابات البث",
+    "Instagram": "إنستغرام",
+    "TikTok": "تيك توك",
+    "YouTube": "يوتيوب",
+    "Telegram": "تيليجرام",
+    "Twitter": "تويتر",
+    "Facebook": "فيسبوك",
+    "Spotify": "سبوتيفاي",
+    "Accounts-Email": "حسابات البريد الإلكتروني",
+    "Accounts-Streaming": "حسابات البث",
     "Accounts-Social": "حسابات التواصل الاجتماعي",
     # subcategories
-    "Followers": "متابعين", "Likes": "إعجابات", "Comments": "تعليقات", "Views": "مشاهدات",
-    "Story Views": "مشاهدات القصص", "Shares": "مشاركات", "Subscribers": "مشتركين",
-    "Watch Hours": "ساعات المشاهدة", "Members": "أعضاء", "Post Views": "مشاهدات المنشورات",
-    "Reactions": "تفاعلات", "Retweets": "إعادة التغريد", "Page Likes": "إعجابات الصفحة",
-    "Post Likes": "إعجابات المنشورات", "Plays": "مرات التشغيل", "Gmail": "جيميل",
-    "Outlook": "أوتلوك", "Netflix": "نتفليكس",
+    "Followers": "متابعين",
+    "Likes": "إعجابات",
+    "Comments": "تعليقات",
+    "Views": "مشاهدات",
+    "Story Views": "مشاهدات القصص",
+    "Shares": "مشاركات",
+    "Subscribers": "مشتركين",
+    "Watch Hours": "ساعات المشاهدة",
+    "Members": "أعضاء",
+    "Post Views": "مشاهدات المنشورات",
+    "Reactions": "تفاعلات",
+    "Retweets": "إعادة التغريد",
+    "Page Likes": "إعجابات الصفحة",
+    "Post Likes": "إعجابات المنشورات",
+    "Plays": "مرات التشغيل",
+    "Gmail": "جيميل",
+    "Outlook": "أوتلوك",
+    "Netflix": "نتفليكس",
 }
+
 
 def wants_arabic(lang: str) -> bool:
     return lang.strip() == "ar"

@@ -14,21 +14,46 @@ from django.utils.functional import Promise
 
 # Calls whose first argument is read by a person: it must be a translation, never a bare
 # (or f-) string. Attribute calls match on the last name (`messages.success`).
-SHOWN_CALLS = frozenset({
-    "success", "error", "info", "warning",  # django.contrib.messages
-    "PlacementError", "TicketError", "AmountError", "StaffActionError", "ValidationError",
-    "Notice", "Badge", "Preview", "PermissionDenied",
-})
-MARKERS = frozenset({"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext",
-                     "pgettext_lazy", "gettext_noop"})
+SHOWN_CALLS = frozenset(
+    {
+        "success",
+        "error",
+        "info",
+        "warning",  # django.contrib.messages
+        "PlacementError",
+        "TicketError",
+        "AmountError",
+        "StaffActionError",
+        "ValidationError",
+        "Notice",
+        "Badge",
+        "Preview",
+        "PermissionDenied",
+    }
+)
+MARKERS = frozenset(
+    {
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "ngettext",
+        "ngettext_lazy",
+        "pgettext",
+        "pgettext_lazy",
+        "gettext_noop",
+    }
+)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|%%")
 
 
 def _is_text(node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return True
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-        any(ch.isalpha() for ch in node.value)
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and any(ch.isalpha() for ch in node.value)
+    )
 
 
 def _callee(node: ast.Call) -> str:
@@ -43,8 +68,12 @@ def unmarked_in_source(source: str, name: str = "<source>") -> list[str]:
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call) or _callee(node) not in SHOWN_CALLS:
             continue
-        index = 1 if isinstance(node.func, ast.Attribute) and node.func.attr in {
-            "success", "error", "info", "warning"} else 0
+        index = (
+            1
+            if isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"success", "error", "info", "warning"}
+            else 0
+        )
         if len(node.args) > index and _is_text(node.args[index]):
             found.append(f"{name}:{node.lineno}: {ast.unparse(node.args[index])[:70]}")
     return found
@@ -71,10 +100,10 @@ def form_texts_not_lazy(form_classes: Iterable[type[forms.Form]]) -> list[str]:
         for field_name, form_field in form_class.declared_fields.items():
             where = f"{form_class.__module__}.{form_class.__name__}.{field_name}"
             texts = {"label": form_field.label, "help_text": form_field.help_text or None}
-            if form_field.__class__.__module__.startswith(("orders", "panel", "payments",
-                                                           "provider", "support")):
-                texts |= {f"error {key}": value
-                          for key, value in form_field.error_messages.items()}
+            if form_field.__class__.__module__.startswith(
+                ("orders", "panel", "payments", "provider", "support")
+            ):
+                texts |= {f"error {key}": value for key, value in form_field.error_messages.items()}
             for key, value in texts.items():
                 if isinstance(value, str) and not isinstance(value, Promise):
                     found.append(f"{where} {key}: {value!r}")
@@ -113,8 +142,8 @@ def parse_po(text: str) -> list[Entry]:
             flags, target = set(), ("msgid", 0)
         elif line.startswith("msgstr"):
             assert current is not None
-            index = int(line[7:line.index("]")]) if line.startswith("msgstr[") else 0
-            current.msgstr[index] = _unquote(line[line.index(" ") + 1:])
+            index = int(line[7 : line.index("]")]) if line.startswith("msgstr[") else 0
+            current.msgstr[index] = _unquote(line[line.index(" ") + 1 :])
             target = ("msgstr", index)
         elif line.startswith('"') and current is not None:
             part = _unquote(line)

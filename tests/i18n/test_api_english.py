@@ -34,8 +34,10 @@ def call(client: Client, **data: object) -> dict:
 
 def test_the_refusals_have_arabic_translations():
     with translation.override("ar"):
-        assert translation.gettext("Quantity must be a whole number.") != \
-            "Quantity must be a whole number."
+        assert (
+            translation.gettext("Quantity must be a whole number.")
+            != "Quantity must be a whole number."
+        )
 
 
 def test_error_paths_stay_english(make_customer, service, arabic_client, arabic_process):
@@ -44,16 +46,18 @@ def test_error_paths_stay_english(make_customer, service, arabic_client, arabic_
 
     assert call(arabic_client, key="wrong", action="balance") == {"error": "Invalid API key"}
     answers = [
-        call(arabic_client, key=key, action="add", service=followers, quantity="lots",
-             link=LINK),
-        call(arabic_client, key=key, action="add", service=followers, quantity="5",
-             link=LINK),
-        call(arabic_client, key=key, action="add", service=followers, quantity="100",
-             link="not a link"),
-        call(arabic_client, key=key, action="add", service="999999", quantity="100",
-             link=LINK),
-        call(arabic_client, key=key, action="add", service=followers, quantity="10000",
-             link=LINK),
+        call(arabic_client, key=key, action="add", service=followers, quantity="lots", link=LINK),
+        call(arabic_client, key=key, action="add", service=followers, quantity="5", link=LINK),
+        call(
+            arabic_client,
+            key=key,
+            action="add",
+            service=followers,
+            quantity="100",
+            link="not a link",
+        ),
+        call(arabic_client, key=key, action="add", service="999999", quantity="100", link=LINK),
+        call(arabic_client, key=key, action="add", service=followers, quantity="10000", link=LINK),
         call(arabic_client, key=key, action="status", order="123456"),
         call(arabic_client, key=key, action="nope"),
     ]
@@ -65,8 +69,8 @@ def test_error_paths_stay_english(make_customer, service, arabic_client, arabic_
 
 def test_the_same_refusal_is_arabic_on_the_storefront(alice, service, arabic_client):
     arabic_client.force_login(alice)
-    html = arabic_client.get("/order/quote/", {"service": service(FOLLOWERS).pk,
-                                               "quantity": "lots", "link": LINK}
-                             ).content.decode()
+    html = arabic_client.get(
+        "/order/quote/", {"service": service(FOLLOWERS).pk, "quantity": "lots", "link": LINK}
+    ).content.decode()
     with translation.override("ar"):
         assert translation.gettext("Quantity must be a whole number.") in html

@@ -15,12 +15,19 @@ FOLLOWERS = 1
 LINK = "https://instagram.com/alice"
 
 
-@pytest.mark.parametrize(("typed", "read"), [
-    ("١٢٣٤٥٦٧٨٩٠", "1234567890"),  # Arabic-Indic
-    ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),  # Eastern Arabic-Indic (Persian, Urdu)
-    ("٢٥٫٥٠", "25.50"),  # Arabic decimal separator
-    ("١٬٠٠٠", "1000"),  # Arabic thousands separator
-    ("12٫5", "12.5"), ("abc", "abc"), ("1,5", "1,5"), ("", "")])
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("١٢٣٤٥٦٧٨٩٠", "1234567890"),  # Arabic-Indic
+        ("۱۲۳۴۵۶۷۸۹۰", "1234567890"),  # Eastern Arabic-Indic (Persian, Urdu)
+        ("٢٥٫٥٠", "25.50"),  # Arabic decimal separator
+        ("١٬٠٠٠", "1000"),  # Arabic thousands separator
+        ("12٫5", "12.5"),
+        ("abc", "abc"),
+        ("1,5", "1,5"),
+        ("", ""),
+    ],
+)
 def test_normalize(typed, read):
     assert normalize(typed) == read
 
@@ -40,8 +47,9 @@ def test_the_order_form_reads_arabic_digits_for_quantity(alice, service):
     client = Client()
     client.force_login(alice)
     followers = service(FOLLOWERS)
-    response = client.post("/order/new/", {"service": followers.pk, "quantity": "٢٠٠٠",
-                                          "link": LINK})
+    response = client.post(
+        "/order/new/", {"service": followers.pk, "quantity": "٢٠٠٠", "link": LINK}
+    )
     assert response.status_code == 302
     order = Order.objects.get(user=alice)
     assert order.quantity == 2000
@@ -50,8 +58,9 @@ def test_the_order_form_reads_arabic_digits_for_quantity(alice, service):
 def test_the_live_quote_reads_eastern_arabic_digits(alice, service):
     client = Client()
     client.force_login(alice)
-    html = client.get("/order/quote/", {"service": service(FOLLOWERS).pk,
-                                        "quantity": "۲۰۰۰", "link": LINK}).content.decode()
+    html = client.get(
+        "/order/quote/", {"service": service(FOLLOWERS).pk, "quantity": "۲۰۰۰", "link": LINK}
+    ).content.decode()
     assert "$1.00" in html  # 2,000 followers at the sandbox's sell price
     assert "whole number" not in html
 
@@ -78,8 +87,10 @@ def test_add_funds_reads_an_arabic_amount(alice, testpay):
 
 
 def test_staff_adjust_a_balance_in_arabic_digits(alice, admin_client):
-    response = admin_client.post(f"/admin/panel/user/{alice.pk}/adjust-balance/",
-                                 {"direction": "credit", "amount": "٧٫٥", "reason": "gift"})
+    response = admin_client.post(
+        f"/admin/panel/user/{alice.pk}/adjust-balance/",
+        {"direction": "credit", "amount": "٧٫٥", "reason": "gift"},
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     entry = LedgerEntry.objects.get(wallet__user=alice, kind="adjustment")
     assert entry.amount == D("7.5")

@@ -45,8 +45,9 @@ def test_switching_signed_out_saves_nothing_and_a_bad_code_is_ignored(alice):
 def test_signing_in_brings_the_language_back(alice):
     User.objects.filter(pk=alice.pk).update(language="ar")
     client = Client()  # a new browser: no language cookie, an English browser
-    response = client.post("/login/", {"username": alice.email, "password": PASSWORD},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/login/", {"username": alice.email, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "ar"
     page = client.get("/account/", HTTP_ACCEPT_LANGUAGE="en")
@@ -63,8 +64,11 @@ def test_a_signed_in_browser_without_the_cookie_gets_the_accounts_language(alice
 
 
 def test_signing_up_in_arabic_keeps_arabic_and_writes_the_verification_in_it(client, shop):
-    response = client.post("/signup/", {"email": "dana@example.com", "password1": PASSWORD,
-                                        "password2": PASSWORD}, HTTP_ACCEPT_LANGUAGE="ar")
+    response = client.post(
+        "/signup/",
+        {"email": "dana@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
     assert response.status_code == 302
     assert User.objects.get(email="dana@example.com").language == "ar"
     assert mail.outbox[-1].subject == ARABIC_SUBJECT
@@ -90,8 +94,7 @@ def test_an_email_follows_the_account_not_the_request(make_customer, shop):
     assert mail.outbox[-1].subject == "Confirm your e-mail for Nova Boost"
 
 
-def test_the_password_reset_email_is_rendered_in_the_accounts_language(alice, shop,
-                                                                       monkeypatch):
+def test_the_password_reset_email_is_rendered_in_the_accounts_language(alice, shop, monkeypatch):
     from panel.storefront import forms
 
     User.objects.filter(pk=alice.pk).update(language="ar")
@@ -103,8 +106,7 @@ def test_the_password_reset_email_is_rendered_in_the_accounts_language(alice, sh
         return real(name, context, *args, **kwargs)
 
     monkeypatch.setattr(forms, "render_to_string", spy)
-    response = Client().post("/password-reset/", {"email": alice.email},
-                             HTTP_ACCEPT_LANGUAGE="en")
+    response = Client().post("/password-reset/", {"email": alice.email}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert {language for _, language in seen} == {"ar"} and len(seen) == 2

@@ -17,16 +17,24 @@ APPS = ("panel", "orders", "payments", "support", "provider")
 SHOWN_SOURCES = [
     *sorted((ROOT / "panel" / "storefront").glob("*.py")),
     *sorted((ROOT / "panel" / "staff").glob("*.py")),
-    ROOT / "panel" / "admin.py", ROOT / "orders" / "admin.py", ROOT / "provider" / "admin.py",
-    ROOT / "orders" / "placing.py", ROOT / "orders" / "sms.py", ROOT / "orders" / "staff.py",
-    ROOT / "payments" / "deposits.py", ROOT / "payments" / "views.py",
+    ROOT / "panel" / "admin.py",
+    ROOT / "orders" / "admin.py",
+    ROOT / "provider" / "admin.py",
+    ROOT / "orders" / "placing.py",
+    ROOT / "orders" / "sms.py",
+    ROOT / "orders" / "staff.py",
+    ROOT / "payments" / "deposits.py",
+    ROOT / "payments" / "views.py",
     ROOT / "support" / "tickets.py",
 ]
 
 
 def python_sources(app: str) -> list[Path]:
-    return [path for path in (ROOT / app).rglob("*.py")
-            if "migrations" not in path.parts and "sandbox" not in path.parts]
+    return [
+        path
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts and "sandbox" not in path.parts
+    ]
 
 
 def catalogue(app: str) -> str:
@@ -35,13 +43,13 @@ def catalogue(app: str) -> str:
 
 # --- the checkers fail where they should --------------------------------------------------
 
-BAD_SOURCE = '''
+BAD_SOURCE = """
 from django.contrib import messages
 def view(request, order):
     messages.success(request, f"Order {order} placed.")
     messages.info(request, _("Fine."))
     raise PlacementError("Quantity must be a whole number.", field="quantity")
-'''
+"""
 
 
 def test_the_source_checker_finds_bare_and_f_strings():
@@ -65,7 +73,7 @@ def test_the_form_checker_finds_plain_labels_and_choices():
     assert "BadForm.amount label" in found[0] and "choice 'a'" in found[1]
 
 
-BAD_CATALOGUE = '''msgid ""
+BAD_CATALOGUE = """msgid ""
 msgstr ""
 "Plural-Forms: nplurals=6;\\n"
 
@@ -92,14 +100,17 @@ msgstr[2] "دقيقتان"
 msgstr[3] "%(count)d دقائق"
 msgstr[4] ""
 msgstr[5] "%(count)d دقيقة"
-'''
+"""
 
 
 def test_the_catalogue_checker_finds_missing_fuzzy_and_wrong_placeholders():
     found = checks.catalogue_problems(BAD_CATALOGUE)
-    assert found == ["untranslated: Missing", "fuzzy: Guessed",
-                     "placeholders ['nom'] vs ['name']: Hello %(name)s",
-                     "untranslated: %(count)d minute"]
+    assert found == [
+        "untranslated: Missing",
+        "fuzzy: Guessed",
+        "placeholders ['nom'] vs ['name']: Hello %(name)s",
+        "untranslated: %(count)d minute",
+    ]
 
 
 def test_the_freshness_checker_finds_a_marked_string_not_in_the_catalogue(tmp_path):
@@ -109,6 +120,7 @@ def test_the_freshness_checker_finds_a_marked_string_not_in_the_catalogue(tmp_pa
 
 
 # --- the project --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", SHOWN_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_shown_string_is_left_unmarked(path):
@@ -123,11 +135,20 @@ def project_forms() -> list[type[forms.Form]]:
     import provider.admin
 
     found = []
-    for module in (orders.admin, panel.admin, panel.staff.dashboard, panel.storefront.forms,
-                   provider.admin):
-        found += [value for value in vars(module).values()
-                  if inspect.isclass(value) and issubclass(value, forms.BaseForm)
-                  and value.__module__ == module.__name__]
+    for module in (
+        orders.admin,
+        panel.admin,
+        panel.staff.dashboard,
+        panel.storefront.forms,
+        provider.admin,
+    ):
+        found += [
+            value
+            for value in vars(module).values()
+            if inspect.isclass(value)
+            and issubclass(value, forms.BaseForm)
+            and value.__module__ == module.__name__
+        ]
     return found
 
 

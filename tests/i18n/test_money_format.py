@@ -13,9 +13,16 @@ from orders import money
 RLM, NBSP, MINUS = "\u200f", "\u00a0", "\u2212"
 
 
-@pytest.mark.parametrize(("amount", "text"), [
-    (D("25"), "25.00"), (D("0.015"), "0.015"), (D("1234.5"), "1,234.50"),
-    (D("1234567.891"), "1,234,567.891"), (D("-3"), "3.00")])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (D("25"), "25.00"),
+        (D("0.015"), "0.015"),
+        (D("1234.5"), "1,234.50"),
+        (D("1234567.891"), "1,234,567.891"),
+        (D("-3"), "3.00"),
+    ],
+)
 def test_plain_in_english_and_arabic(amount, text):
     with translation.override("en"):
         assert money.plain(amount) == text

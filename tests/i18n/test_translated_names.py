@@ -1,4 +1,3 @@
-
 """Names from the upstream in Arabic: the sandbox answers `lang=ar` over HTTP, the panel keeps
 them for display next to the canonical English names, which stay the keys of sync and of
 the upstream's filters; an admin's Arabic description is shown to Arabic readers."""
@@ -37,11 +36,21 @@ def test_the_sandbox_answers_arabic_names_and_english_where_it_has_none(sandbox)
 
 
 def test_the_filters_still_take_the_english_names(sandbox):
-    arabic = post(sandbox.url, sandbox.key, action="services", lang="ar",
-                  category="Instagram", subcategory="Followers")["services"]
+    arabic = post(
+        sandbox.url,
+        sandbox.key,
+        action="services",
+        lang="ar",
+        category="Instagram",
+        subcategory="Followers",
+    )["services"]
     assert INSTAGRAM_FOLLOWERS in {row["service"] for row in arabic}
-    assert post(sandbox.url, sandbox.key, action="services", lang="ar",
-                category="إنستغرام")["services"] == []
+    assert (
+        post(sandbox.url, sandbox.key, action="services", lang="ar", category="إنستغرام")[
+            "services"
+        ]
+        == []
+    )
 
 
 def test_fetching_stores_arabic_names_and_keeps_the_english_keys(provider):
@@ -64,8 +73,9 @@ def test_fetching_stores_arabic_names_and_keeps_the_english_keys(provider):
 
 
 def test_a_standard_dialect_provider_is_skipped(db, sandbox):
-    standard = Provider.objects.create(name="std", api_url=sandbox.standard_url,
-                                       api_key=sandbox.key, timeout=1.0)
+    standard = Provider.objects.create(
+        name="std", api_url=sandbox.standard_url, api_key=sandbox.key, timeout=1.0
+    )
     sync_provider(standard)
     outcome = translated_names.fetch(standard)
     assert outcome.skipped.startswith("not supported")
@@ -79,8 +89,9 @@ def test_rows_for_services_the_panel_lacks_are_skipped_the_rest_stored(provider,
 
     def with_a_bad_row(self, lang):
         rows = real(self, lang)
-        rows[0] = type(rows[0])(**{**{f: getattr(rows[0], f) for f in rows[0].__slots__},
-                                   "service_id": 10**9})  # a service the panel does not have
+        rows[0] = type(rows[0])(
+            **{**{f: getattr(rows[0], f) for f in rows[0].__slots__}, "service_id": 10**9}
+        )  # a service the panel does not have
         return rows
 
     monkeypatch.setattr(ProviderClient, "services_in", with_a_bad_row)
