@@ -54,8 +54,13 @@ def remember(user: object, code: str) -> None:
 def _signed_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
     """An account that never chose keeps the language it signs up or in with (the sign-up's
     verification e-mail, sent right after, is written in it)."""
-    if not supported(getattr(user, "language", "")):
-        remember(user, supported(translation.get_language()))
+    code = supported(translation.get_language())
+    if code and not supported(getattr(user, "language", "")):
+        # Conditional: only an account whose stored language is still empty.
+        if get_user_model().objects.filter(pk=user.pk, language="").update(language=code):
+            user.language = code
+        else:
+            user.refresh_from_db(fields=["language"])
     if request is not None:
         setattr(request, SIGNED_IN, True)
 

@@ -22,3 +22,14 @@ def _compiled_catalogues() -> None:
     # Catalogues already loaded in this process (none, usually) are read again.
     trans_real._translations = {}
     trans_real._default = None
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in Arabic leaves Arabic active in this thread (as a server's next request
+    would choose its own); each test here starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
