@@ -74,3 +74,13 @@ def test_the_same_refusal_is_arabic_on_the_storefront(alice, service, arabic_cli
     ).content.decode()
     with translation.override("ar"):
         assert translation.gettext("Quantity must be a whole number.") in html
+
+
+def test_the_api_page_describes_the_actions_in_the_readers_language():
+    from panel.api.docs import ACTIONS
+
+    balance = next(doc for doc in ACTIONS if doc.name == "balance")
+    with translation.override("ar"):
+        assert str(balance.about) == "رصيدك."
+    with translation.override("en"):
+        assert str(balance.about) == "Your balance."
