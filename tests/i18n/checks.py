@@ -29,6 +29,7 @@ SHOWN_CALLS = frozenset(
         "Badge",
         "Preview",
         "PermissionDenied",
+        "StuckRow",
     }
 )
 MARKERS = frozenset(

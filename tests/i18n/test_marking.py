@@ -23,6 +23,7 @@ SHOWN_SOURCES = [
     ROOT / "orders" / "placing.py",
     ROOT / "orders" / "sms.py",
     ROOT / "orders" / "staff.py",
+    ROOT / "orders" / "queue.py",
     ROOT / "payments" / "deposits.py",
     ROOT / "payments" / "views.py",
     ROOT / "support" / "tickets.py",
