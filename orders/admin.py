@@ -11,9 +11,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from orders import staff
 from orders.models import LedgerEntry, Order, OrderEvent, Wallet
+from orders.numbers import LocalizedIntegerField
 from orders.states import State
 
 
@@ -43,20 +46,20 @@ class OrderEventInline(ReadOnlyInline):
 
 class ConfirmResendForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand the upstream may already have this order and resending can "
-        "place it twice.", required=True)
+        label=_("I understand the upstream may already have this order and resending can "
+                "place it twice."), required=True)
 
 
 class UpstreamIdForm(forms.Form):
-    upstream_id = forms.IntegerField(min_value=1, label="Upstream order id")
+    upstream_id = LocalizedIntegerField(min_value=1, label=_("Upstream order id"))
 
 
 class FailForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Reason (the customer sees it)")
+    reason = forms.CharField(max_length=300, label=_("Reason (the customer sees it)"))
 
 
 class DeliverForm(forms.Form):
-    accounts = forms.CharField(widget=forms.Textarea, label="Accounts, one per line")
+    accounts = forms.CharField(widget=forms.Textarea, label=_("Accounts, one per line"))
 
 
 def _one_by_one(queryset: QuerySet[Order], action: object) -> tuple[int, list[str]]:
@@ -204,7 +207,7 @@ class OrderAdmin(admin.ModelAdmin):
         # Offered only where the upstream will no longer settle the order (never racing it).
         chosen = [order.pk for order in queryset[:1] if staff.can_deliver_manually(order)]
         if not chosen:
-            self.message_user(request, staff.NOT_DELIVERABLE, messages.ERROR)
+            self.message_user(request, gettext(staff.NOT_DELIVERABLE), messages.ERROR)
             return None
         return self._form_action(
             request, queryset.filter(pk__in=chosen), DeliverForm, "Delivered",
@@ -216,7 +219,10 @@ class OrderAdmin(admin.ModelAdmin):
     def mark_seen(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         done, _ = _one_by_one(queryset,
                               lambda order: staff.mark_seen(order.pk, actor=request.user))
-        self.message_user(request, f"Marked seen: {done} order(s).", messages.SUCCESS)
+        self.message_user(request, ngettext("Marked seen: %(count)d order.",
+                                           "Marked seen: %(count)d orders.", done)
+                          % {"count": done},
+                          messages.SUCCESS)
 
 
 @admin.register(Wallet)

@@ -32,9 +32,9 @@ class Wallet(models.Model):
 
 
 class Kind(models.TextChoices):
-    SMM = "smm", "SMM service"
-    PRODUCT = "product", "Product"
-    SMS = "sms", "SMS number"
+    SMM = "smm", _("SMM service")
+    PRODUCT = "product", _("Product")
+    SMS = "sms", _("SMS number")
 
 
 class Order(models.Model):
@@ -156,11 +156,11 @@ class OrderEvent(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    TOP_UP = "top_up", "Top-up"
-    CHARGE = "charge", "Charge"
-    REFUND = "refund", "Refund"
-    ADJUSTMENT = "adjustment", "Adjustment"
-    BONUS = "bonus", "Bonus"
+    TOP_UP = "top_up", _("Top-up")
+    CHARGE = "charge", _("Charge")
+    REFUND = "refund", _("Refund")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    BONUS = "bonus", _("Bonus")
     # Earned by a referrer on a referred customer's final order (`affiliates.commission`).
     COMMISSION = "commission", _("Commission")
 

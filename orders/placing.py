@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from orders.ledger import InsufficientFunds, debit
 from orders.models import Kind, Order
@@ -38,8 +40,10 @@ class PlacementError(Exception):
 class NotEnoughFunds(PlacementError):
     """The balance does not cover `amount`; the storefront words it with its own symbol."""
 
-    def __init__(self, amount: Decimal, what: str = "this order costs") -> None:
-        super().__init__(f"Insufficient balance: {what} {in_currency(amount)}.", field="funds")
+    def __init__(self, amount: Decimal, what: str = "") -> None:
+        super().__init__(_("Insufficient balance: %(what)s %(amount)s.")
+                         % {"what": what or _("this order costs"),
+                            "amount": in_currency(amount)}, field="funds")
         self.amount = amount
 
 
@@ -71,34 +75,35 @@ class Quote:
 def parse_quantity(raw: object) -> int:
     text = str(raw).strip() if raw is not None else ""
     if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
-        raise PlacementError("Quantity cannot be negative.", field="quantity")
+        raise PlacementError(_("Quantity cannot be negative."), field="quantity")
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
-        raise PlacementError("Quantity must be a whole number.", field="quantity")
+        raise PlacementError(_("Quantity must be a whole number."), field="quantity")
     return int(text)
 
 
 def on_sale_service(service_id: object) -> Service:
     text = str(service_id).strip() if service_id is not None else ""
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise PlacementError("Service not found.", field="service")
+        raise PlacementError(_("Service not found."), field="service")
     service = Service.objects.on_sale().select_related("provider").filter(pk=int(text)).first()
     if service is None:
-        raise PlacementError("Service not found.", field="service")
+        raise PlacementError(_("Service not found."), field="service")
     return service
 
 
 def clean_link(service: Service, link: object) -> str:
     link = str(link or "").strip()
     if len(link) > MAX_LINK:
-        raise PlacementError(f"The link is longer than {MAX_LINK} characters.", field="link")
+        raise PlacementError(_("The link is longer than %(max)d characters.") % {"max": MAX_LINK},
+                             field="link")
     if service.entity_type == EntityType.PRODUCT:
         return _delivery_email(link)
     if not link:
-        raise PlacementError("A link is required for this service.", field="link")
+        raise PlacementError(_("A link is required for this service."), field="link")
     try:
         http_url(link)
     except ValidationError as exc:
-        raise PlacementError("The link must be an http:// or https:// URL.",
+        raise PlacementError(_("The link must be an http:// or https:// URL."),
                              field="link") from exc
     return link
 
@@ -111,7 +116,7 @@ def _delivery_email(text: str) -> str:
     try:
         email_address(text)
     except ValidationError as exc:
-        raise PlacementError("The delivery e-mail is not a valid address (name@example.com).",
+        raise PlacementError(_("The delivery e-mail is not a valid address (name@example.com)."),
                              field="link") from exc
     return text
 
@@ -120,8 +125,10 @@ def _whole(raw: object, name: str, low: int, high: int) -> int:
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 12 \
             or not low <= int(text) <= high:
-        raise PlacementError(f"The {name} must be a whole number from {low} to {high}.",
-                             field=name)
+        message = (_("The runs must be a whole number from %(low)d to %(high)d.")
+                   if name == "runs" else
+                   _("The interval must be a whole number from %(low)d to %(high)d."))
+        raise PlacementError(message % {"low": low, "high": high}, field=name)
     return int(text)
 
 
@@ -132,9 +139,9 @@ def parse_drip_feed(service: Service, runs: object, interval: object) -> DripFee
     if not (runs_text or interval_text):
         return None
     if not service.dripfeed:
-        raise PlacementError("Drip-feed is not available for this service.", field="runs")
+        raise PlacementError(_("Drip-feed is not available for this service."), field="runs")
     if not (runs_text and interval_text):
-        raise PlacementError("Drip-feed needs both runs and interval.", field="runs")
+        raise PlacementError(_("Drip-feed needs both runs and interval."), field="runs")
     return DripFeed(_whole(runs_text, "runs", 1, MAX_RUNS),
                     _whole(interval_text, "interval", 1, MAX_INTERVAL))
 
@@ -146,16 +153,18 @@ def type_fields(kind: ServiceType, given: Mapping[str, object] | None) -> dict[s
     for name in kind.fields:
         text = str(given.get(name) or "").strip()
         if "\x00" in text:
-            raise PlacementError(f"Invalid {name}.", field=name)
+            raise PlacementError(_("Invalid %(field)s.") % {"field": name}, field=name)
         if name in kind.lists:
             text = "\n".join(lines(text))
         if not text:
-            raise PlacementError(f"This service needs {name}.", field=name)
+            raise PlacementError(_("This service needs %(field)s.") % {"field": name},
+                                 field=name)
         if len(text) > (MAX_FIELD if name in kind.lists else MAX_SHORT):
-            raise PlacementError(f"The {name} field is too long.", field=name)
+            raise PlacementError(_("The %(field)s field is too long.") % {"field": name},
+                                 field=name)
         if name == "answer_number" and not (text.isascii() and text.isdigit()
                                             and 0 < int(text) < 1000):
-            raise PlacementError("The answer number must be a whole number from 1.",
+            raise PlacementError(_("The answer number must be a whole number from 1."),
                                  field=name)
         cleaned[name] = text
     return cleaned
@@ -168,13 +177,14 @@ def _units(service: Service, kind: ServiceType, quantity: object,
         return 1
     if kind.counted:
         qty = len(lines(fields[kind.counted]))
-        what = f"The number of {kind.counted} (one per line)"
+        what = _("The number of %(field)s (one per line)") % {"field": kind.counted}
     else:
         qty = parse_quantity(quantity)
-        what = "Quantity"
+        what = _("Quantity")
     if not service.min_quantity <= qty <= service.max_quantity:
-        raise PlacementError(f"{what} must be between {service.min_quantity} and "
-                             f"{service.max_quantity}.", field=kind.counted or "quantity")
+        raise PlacementError(_("%(what)s must be between %(min)s and %(max)s.")
+                             % {"what": what, "min": service.min_quantity,
+                                "max": service.max_quantity}, field=kind.counted or "quantity")
     return qty
 
 
@@ -193,23 +203,26 @@ def quote_service(service: Service, *, quantity: object, link: object = "",
     """`quote` for a service already found on sale (a mass order finds them all at once)."""
     kind = service_type(service.type)
     if kind is None:
-        raise PlacementError(f"Orders of type {service.type} are not supported.",
+        raise PlacementError(_("Orders of type %(type)s are not supported.")
+                             % {"type": service.type},
                              field="service")
     cleaned = type_fields(kind, fields)
     qty = _units(service, kind, quantity, cleaned)
     drip_feed = parse_drip_feed(service, runs, interval)
     if drip_feed is not None:
         if kind.fields or not kind.quantity:
-            raise PlacementError("Drip-feed is not available for this service.", field="runs")
+            raise PlacementError(_("Drip-feed is not available for this service."), field="runs")
         qty *= drip_feed.runs
     if service.entity_type == EntityType.PRODUCT and service.stock is not None \
             and qty > service.stock:
-        raise PlacementError(f"Only {service.stock} left in stock.", field="quantity")
+        raise PlacementError(ngettext("Only %(count)d left in stock.",
+                                      "Only %(count)d left in stock.", service.stock)
+                             % {"count": service.stock}, field="quantity")
     clean = clean_link(service, link)
     price_unit = PriceUnit.PER_ITEM if kind.per_order else service.price_unit
     amount = order_amount(service.sell_price, qty, price_unit)
     if amount <= 0:  # on sale means priced above zero; this is the last word before money
-        raise PlacementError("This service has no price yet.", field="service")
+        raise PlacementError(_("This service has no price yet."), field="service")
     return Quote(service, qty, clean, amount, drip_feed, cleaned, price_unit)
 
 

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.models import Kind, Order, OrderEvent
 from orders.staff import can_deliver_manually
@@ -126,10 +127,10 @@ def manual_deliveries(now: datetime | None = None) -> list[ManualRow]:
 
 def _manual_reason(order: Order) -> str:
     if order.needs_staff and order.late_answer:
-        return "the upstream answered after the order was settled"
+        return _("the upstream answered after the order was settled")
     if order.needs_staff:
-        return "delivered short"
-    return "delivered by hand"
+        return _("delivered short")
+    return _("delivered by hand")
 
 
 # --- Stuck -------------------------------------------------------------------------------
@@ -163,17 +164,20 @@ def _stuck_orders_filter(now: datetime) -> Q:
 
 def _stuck_reason(order: Order, now: datetime) -> tuple[str, datetime | None]:
     if order.status_unknown:
-        return f"unknown upstream status {order.upstream_status!r}", order.last_checked_at
+        return (_("unknown upstream status %(status)s") % {"status": repr(order.upstream_status)},
+                order.last_checked_at)
     if order.kind == Kind.SMS and order.state == State.REVIEW:
-        return "SMS number in review: the rental's outcome is unknown", order.created_at
+        return _("SMS number in review: the rental's outcome is unknown"), order.created_at
     if order.kind == Kind.SMS:
-        word = "expired" if order.expires_at < now else "expires soon"
-        return f"SMS number {word}, no code yet", order.expires_at
+        if order.expires_at < now:
+            return _("SMS number expired, no code yet"), order.expires_at
+        return _("SMS number expires soon, no code yet"), order.expires_at
     if order.state == State.QUEUED:
-        return "not sent yet", order.created_at
+        return _("not sent yet"), order.created_at
     if order.upstream_status.strip().lower() in NOT_STARTED:
-        return "placed, not started upstream", order.placed_at
-    return f"no end yet upstream ({order.upstream_status})", order.placed_at
+        return _("placed, not started upstream"), order.placed_at
+    return (_("no end yet upstream (%(status)s)") % {"status": order.upstream_status},
+            order.placed_at)
 
 
 def provider_problems_filter(now: datetime) -> Q:
@@ -185,14 +189,15 @@ def _provider_rows(now: datetime) -> list[StuckRow]:
     rows = []
     for provider in Provider.objects.filter(provider_problems_filter(now)).order_by("name"):
         if provider.last_sync_error:
-            rows.append(StuckRow(f"last sync: {provider.last_sync_error}",
+            rows.append(StuckRow(_("last sync: %(error)s") % {"error": provider.last_sync_error},
                                  provider.last_synced_at, provider=provider))
         checked = provider.balance_checked_at
         if provider.last_balance_error:
-            rows.append(StuckRow(f"last balance check: {provider.last_balance_error}",
+            rows.append(StuckRow(_("last balance check: %(error)s")
+                                 % {"error": provider.last_balance_error},
                                  checked, provider=provider))
         elif checked is None or checked < now - balance_stale_after():
-            rows.append(StuckRow("balance not read (the balance check fails or does not run)",
+            rows.append(StuckRow(_("balance not read (the balance check fails or does not run)"),
                                  checked, provider=provider))
     return rows
 
@@ -250,6 +255,6 @@ def resolved_by(order_id: int) -> str:
     (now Placed)", or "the panel (now Completed)" when no person did."""
     event = last_staff_move([order_id]).get(order_id)
     state = state_of(order_id)
-    who = event.actor.email if event and event.actor else "the panel"
-    label = State(state).label if state else "gone"
-    return f"{who} (now {label})"
+    who = event.actor.email if event and event.actor else _("the panel")
+    label = State(state).label if state else _("gone")
+    return _("%(who)s (now %(state)s)") % {"who": who, "state": label}

@@ -14,6 +14,7 @@ import uuid
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from orders.forwarding import reject, to_review, unknown_outcome
 from orders.ledger import InsufficientFunds, debit
@@ -35,22 +36,23 @@ def sms_offer(*, project_id: object, country: object) -> SmsPrice:
     project = str(project_id or "").strip()
     code = str(country or "").strip().lower()
     if not (project.isascii() and project.isdigit()) or len(project) > 18:
-        raise PlacementError("Project not found.", field="project_id")
+        raise PlacementError(gettext("Project not found."), field="project_id")
     offer = (SmsPrice.objects.on_sale().select_related("project__provider", "country")
              .filter(project_id=int(project), country__code=code).first())
     if offer is None:
-        raise PlacementError("This project is not available in that country.",
+        raise PlacementError(gettext("This project is not available in that country."),
                              field="country")
     return offer
 
 
-NOT_YOURS = "You can reuse only a number you rented before for this project and country."
+NOT_YOURS = gettext_noop(
+    "You can reuse only a number you rented before for this project and country.")
 
 
 def clean_phone(phone: object) -> str:
     text = str(phone or "").strip().replace(" ", "")
     if text and not PHONE.match(text):
-        raise PlacementError("The phone number to reuse is not valid.", field="phone")
+        raise PlacementError(gettext("The phone number to reuse is not valid."), field="phone")
     return text
 
 
@@ -70,7 +72,7 @@ def reusable_phone(user: User, offer: SmsPrice, phone: object) -> str:
                                    sms_country=offer.country, phone__in=[digits, f"+{digits}"])
               .values_list("phone", flat=True).first())
     if rented is None:
-        raise PlacementError(NOT_YOURS, field="phone")
+        raise PlacementError(gettext(NOT_YOURS), field="phone")
     return rented
 
 
@@ -81,13 +83,15 @@ def rent_numbers(*, user: User, project_id: object, country: object, quantity: o
     offer = sms_offer(project_id=project_id, country=country)
     qty = parse_quantity(quantity if quantity not in (None, "") else 1)
     if not 1 <= qty <= MAX_NUMBERS:
-        raise PlacementError(f"Quantity must be between 1 and {MAX_NUMBERS}.", field="quantity")
+        raise PlacementError(gettext("Quantity must be between 1 and %(max)d.")
+                             % {"max": MAX_NUMBERS}, field="quantity")
     reuse = reusable_phone(user, offer, phone)
     try:
         orders = _charge_and_create(user, offer, qty)
     except InsufficientFunds as exc:
         total = offer.sell_price * qty
-        raise NotEnoughFunds(total, f"{qty} number(s) cost") from exc
+        raise NotEnoughFunds(total, ngettext("%(count)d number costs", "%(count)d numbers cost",
+                                             qty) % {"count": qty}) from exc
     _send(orders, offer, reuse)
     return list(Order.objects.filter(pk__in=[o.pk for o in orders]).order_by("pk"))
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orders.forwarding import reject
 from orders.models import Kind, Order, OrderEvent
@@ -50,7 +52,7 @@ def resend(order_id: int, *, actor: User, confirmed: bool) -> bool:
     """Queue an order in review again. The upstream may already have it: the caller must
     confirm that a duplicate is acceptable (or checked that there is none)."""
     if not confirmed:
-        raise StaffActionError("Resending may place the order twice upstream: confirm first.")
+        raise StaffActionError(_("Resending may place the order twice upstream: confirm first."))
     return _audited(order_id, "order: resend", actor, "duplicate risk confirmed", lambda: move(
         order_id, State.QUEUED, expected=[State.REVIEW], action="staff resend", actor=actor,
         note="resent by staff after review", next_attempt_at=None, claimed_at=None))
@@ -59,7 +61,7 @@ def resend(order_id: int, *, actor: User, confirmed: bool) -> bool:
 def attach_upstream_id(order_id: int, upstream_id: int, *, actor: User) -> bool:
     """The upstream has the order after all: record its id and track it."""
     if upstream_id <= 0:
-        raise StaffActionError("The upstream order id must be a positive number.")
+        raise StaffActionError(_("The upstream order id must be a positive number."))
     now = timezone.now()
     return _audited(order_id, "order: attach upstream id", actor, f"upstream order {upstream_id}",
                     lambda: move(order_id, State.PLACED, expected=[State.REVIEW],
@@ -70,7 +72,7 @@ def attach_upstream_id(order_id: int, upstream_id: int, *, actor: User) -> bool:
 
 def fail_and_refund(order_id: int, *, reason: str, actor: User) -> bool:
     if not reason.strip():
-        raise StaffActionError("Say why the order failed; the customer sees it.")
+        raise StaffActionError(_("Say why the order failed; the customer sees it."))
     return _audited(order_id, "order: fail and refund", actor, reason.strip(),
                     lambda: reject(order_id, reason=reason.strip(), actor=actor,
                                    expected=[State.REVIEW, State.PROVIDER_FUNDS]))
@@ -96,8 +98,9 @@ def retry_provider_funds(provider_id: int, *, actor: User) -> list[int]:
     return queued
 
 
-NOT_DELIVERABLE = ("Only a product order in review, or one the upstream delivered short, can "
-                   "be completed by hand: the upstream is still working on this one.")
+NOT_DELIVERABLE = gettext_noop(
+    "Only a product order in review, or one the upstream delivered short, can be completed by "
+    "hand: the upstream is still working on this one.")
 
 
 def can_deliver_manually(order: Order) -> bool:
@@ -130,12 +133,12 @@ def _deliver_manually(order_id: int, accounts: list[str], *, actor: User) -> str
     order = Order.objects.select_for_update().get(pk=order_id)
     accounts = [line.strip() for line in accounts if line.strip()]
     if not can_deliver_manually(order):
-        raise StaffActionError(NOT_DELIVERABLE)
+        raise StaffActionError(_(NOT_DELIVERABLE))
     merged = merge_accounts(order.accounts, accounts)
     delivered = len(merged.splitlines()) if merged else 0
     if delivered == 0 and order.state == State.REVIEW:
-        raise StaffActionError("Paste at least one account, one per line (or mark the "
-                               "order failed and refund it).")
+        raise StaffActionError(_("Paste at least one account, one per line (or mark the "
+                                 "order failed and refund it)."))
     remains = max(order.quantity - delivered, 0)
     Order.objects.filter(pk=order_id).update(accounts=merged, remains=remains,
                                              needs_staff=False)

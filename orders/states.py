@@ -1,18 +1,19 @@
 """The order's states and the moves between them (../shared/DESIGN.md)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENDING = "sending", "Sending"
-    PLACED = "placed", "Placed"
-    PROVIDER_FUNDS = "provider_funds", "Waiting for provider funds"
-    REVIEW = "review", "In review"
-    COMPLETED = "completed", "Completed"
-    PARTIAL = "partial", "Partial"
-    CANCELED = "canceled", "Canceled"
-    REJECTED = "rejected", "Rejected"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    PLACED = "placed", _("Placed")
+    PROVIDER_FUNDS = "provider_funds", _("Waiting for provider funds")
+    REVIEW = "review", _("In review")
+    COMPLETED = "completed", _("Completed")
+    PARTIAL = "partial", _("Partial")
+    CANCELED = "canceled", _("Canceled")
+    REJECTED = "rejected", _("Rejected")
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -15,9 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from orders import ledger
 from orders.models import Wallet
+from orders.money import plain
+from orders.numbers import LocalizedDecimalField
 from panel import branding, roles
 from panel.admin_audit import AuditedAdmin
 from panel.models import AuditEntry, Incident, ShopSettings, User
@@ -30,7 +34,7 @@ class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "throttled": "Too many failed sign-ins. Try again in %(wait)s.",
+        "throttled": _("Too many failed sign-ins. Try again in %(wait)s."),
     }
 
 
@@ -43,12 +47,15 @@ admin.site.index_title = "Staff workspace"
 
 
 class AdjustBalanceForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("credit", "Credit (add to the balance)"),
-                                           ("debit", "Debit (take from the balance)")],
+    direction = forms.ChoiceField(label=_("Direction"),
+                                  choices=[("credit", _("Credit (add to the balance)")),
+                                           ("debit", _("Debit (take from the balance)"))],
                                   widget=forms.RadioSelect)
-    amount = forms.DecimalField(max_digits=18, decimal_places=4, min_value=Decimal("0.0001"))
-    reason = forms.CharField(max_length=300, help_text="Kept in the ledger and the audit "
-                             "log; the customer sees it in their wallet.")
+    amount = LocalizedDecimalField(label=_("Amount"), max_digits=18, decimal_places=4,
+                                   min_value=Decimal("0.0001"))
+    reason = forms.CharField(label=_("Reason"), max_length=300,
+                             help_text=_("Kept in the ledger and the audit log; the customer "
+                                         "sees it in their wallet."))
 
     def signed_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]
@@ -107,8 +114,9 @@ class PanelUserAdmin(roles.AdminOnlyChanges, AuditedAdmin, UserAdmin):
         if form.is_valid():
             amount = form.signed_amount()
             if not roles.can_adjust_balance(request.user, amount):
-                form.add_error("amount", f"Staff may adjust at most "
-                               f"{roles.balance_adjust_limit()} at once; ask an admin.")
+                form.add_error("amount", gettext("Staff may adjust at most %(limit)s at once; "
+                                                 "ask an admin.")
+                               % {"limit": roles.balance_adjust_limit()})
             else:
                 try:
                     with transaction.atomic():
@@ -116,25 +124,29 @@ class PanelUserAdmin(roles.AdminOnlyChanges, AuditedAdmin, UserAdmin):
                                                       reason=form.cleaned_data["reason"])
                 except (ledger.InsufficientFunds, ledger.AdjustmentRefused) as exc:
                     form.add_error(None, str(exc) if isinstance(exc, ledger.AdjustmentRefused)
-                                   else "The balance does not cover this debit; nothing "
-                                   "changed.")
+                                   else gettext("The balance does not cover this debit; "
+                                                "nothing changed."))
                 else:
-                    self.message_user(request, f"Balance of {customer.email} is now "
-                                      f"{entry.balance_after}.", messages.SUCCESS)
+                    self.message_user(request, gettext("Balance of %(email)s is now %(amount)s.")
+                                      % {"email": customer.email,
+                                         "amount": plain(entry.balance_after)},
+                                      messages.SUCCESS)
                     return redirect("admin:panel_user_change", customer.pk)
         return render(request, "admin/panel/user/adjust_balance.html", {
             **self.admin_site.each_context(request), "form": form, "customer": customer,
             "balance": Wallet.objects.filter(user=customer).values_list(
                 "balance", flat=True).first() or Decimal(0), "opts": self.model._meta,
-            "title": f"Adjust the balance of {customer.email}",
+            "title": gettext("Adjust the balance of %(email)s") % {"email": customer.email},
             "limit": None if roles.is_admin(request.user) else roles.balance_adjust_limit()})
 
 
 class ShopSettingsForm(forms.ModelForm):
     logo_file = forms.FileField(
-        label="Logo", required=False,
-        help_text="PNG, JPEG, GIF or WebP, up to 512 KB; shown about 32 px high in the header.")
-    remove_logo = forms.BooleanField(required=False, help_text="Show the shop name only.")
+        label=_("Logo"), required=False,
+        help_text=_("PNG, JPEG, GIF or WebP, up to 512 KB; shown about 32 px high in the "
+                    "header."))
+    remove_logo = forms.BooleanField(label=_("Remove logo"), required=False,
+                                     help_text=_("Show the shop name only."))
 
     class Meta:
         model = ShopSettings
@@ -145,10 +157,10 @@ class ShopSettingsForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         code = settings.PANEL_CURRENCY
-        self.fields["currency_symbol"].help_text = (
-            f"Only the sign shown before every price and balance in the shop. The amounts are "
-            f"in {code} (the PANEL_CURRENCY setting, which the API reports); changing the sign "
-            f"converts nothing, so it must stand for {code}.")
+        self.fields["currency_symbol"].help_text = _(
+            "Only the sign shown with every price and balance in the shop. The amounts are "
+            "in %(code)s (the PANEL_CURRENCY setting, which the API reports); changing the sign "
+            "converts nothing, so it must stand for %(code)s.") % {"code": code}
         # Empty reads as 0 (no affiliate program); a form that does not send the field at
         # all (an older page, a script) leaves the rate as it is.
         self.fields["commission_percent"].required = False
@@ -170,11 +182,11 @@ class ShopSettingsForm(forms.ModelForm):
         if not upload:
             return None
         if upload.size > branding.MAX_LOGO_BYTES:
-            raise forms.ValidationError("The logo must be 512 KB or smaller.")
+            raise forms.ValidationError(_("The logo must be 512 KB or smaller."))
         data = upload.read()
         kind = branding.sniff_image(data)
         if kind is None:
-            raise forms.ValidationError("The logo must be a PNG, JPEG, GIF or WebP image.")
+            raise forms.ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))
         return data, kind
 
     def save(self, commit: bool = True) -> ShopSettings:

@@ -10,7 +10,7 @@ class PanelConfig(AppConfig):
     verbose_name = "Panel"
 
     def ready(self) -> None:
-        from panel import checks
+        from panel import checks, language  # noqa: F401 - language: its sign-in receiver
 
         # Every process says it at start (web, workers, beat), where the owner looks.
         if checks.derives_encryption_key():

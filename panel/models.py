@@ -36,6 +36,9 @@ class User(AbstractUser):
     email_orders = models.BooleanField("e-mail when an order ends", default=True)
     email_deposits = models.BooleanField("e-mail when a deposit is credited", default=True)
     email_tickets = models.BooleanField("e-mail when staff answer a ticket", default=True)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True,
+        help_text=_("The language the person last chose; their e-mails are written in it."))
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

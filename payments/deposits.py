@@ -19,10 +19,12 @@ from functools import partial
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from orders.ledger import credit
 from orders.models import EntryKind
+from orders.money import plain
 from panel import notifications
 from panel.models import NoticeKind, User
 from payments.gateways import (
@@ -75,7 +77,10 @@ def offered_methods() -> list[PaymentMethod]:
     """The methods customers may use now: each configured processor (its row made on first
     sight, so an admin can edit it) and every manual method, unless an admin turned it off."""
     for kind in configured_gateways():
-        PaymentMethod.objects.get_or_create(kind=kind, defaults={"name": MethodKind(kind).label})
+        # Stored in the default language; pages show `display_name`, in the reader's.
+        with translation.override(settings.LANGUAGE_CODE):
+            name = str(MethodKind(kind).label)
+        PaymentMethod.objects.get_or_create(kind=kind, defaults={"name": name})
     configured = [*configured_gateways(), MethodKind.MANUAL]
     return list(PaymentMethod.objects.filter(enabled=True, kind__in=configured))
 
@@ -85,15 +90,17 @@ def parse_amount(method: PaymentMethod, raw: str) -> Decimal:
     try:
         amount = Decimal(raw.strip())
     except (InvalidOperation, AttributeError):
-        raise AmountError("Enter an amount, like 25 or 25.50.") from None
+        raise AmountError(_("Enter an amount, like 25 or 25.50.")) from None
     if not amount.is_finite() or amount <= 0:
-        raise AmountError("Enter a positive amount.")
+        raise AmountError(_("Enter a positive amount."))
     if amount != amount.quantize(CENT):
-        raise AmountError("Use at most two decimals.")
+        raise AmountError(_("Use at most two decimals."))
     if amount < method.min_amount:
-        raise AmountError(f"The minimum for {method.name} is {method.min_amount.normalize():f}.")
+        raise AmountError(_("The minimum for %(method)s is %(amount)s.")
+                          % {"method": method.display_name, "amount": plain(method.min_amount)})
     if method.max_amount is not None and amount > method.max_amount:
-        raise AmountError(f"The maximum for {method.name} is {method.max_amount.normalize():f}.")
+        raise AmountError(_("The maximum for %(method)s is %(amount)s.")
+                          % {"method": method.display_name, "amount": plain(method.max_amount)})
     return amount.quantize(CENT)
 
 

@@ -5,16 +5,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
 
 
 class MethodKind(models.TextChoices):
-    TESTPAY = "testpay", "Test gateway"
+    TESTPAY = "testpay", _("Test gateway")
     NOWPAYMENTS = "nowpayments", "NOWPayments"
     CRYPTOMUS = "cryptomus", "Cryptomus"
     HELEKET = "heleket", "Heleket"
-    MANUAL = "manual", "Manual (staff confirm)"
+    MANUAL = "manual", _("Manual (staff confirm)")
 
 
 class PaymentMethod(models.Model):
@@ -48,6 +50,19 @@ class PaymentMethod(models.Model):
         return self.name
 
     @property
+    def display_name(self) -> str:
+        """The name in the reader's language: a processor's row still named as it was made
+        (its kind's English label) reads in the active language; a name an admin wrote is
+        shown as written."""
+        label = MethodKind(self.kind).label if self.kind in MethodKind.values else None
+        if label is not None and not self.is_manual:
+            with translation.override(settings.LANGUAGE_CODE):
+                english = str(label)
+            if self.name == english:
+                return str(label)
+        return self.name
+
+    @property
     def is_manual(self) -> bool:
         return self.kind == MethodKind.MANUAL
 
@@ -68,16 +83,16 @@ class BonusTier(models.Model):
 
 
 class DepositState(models.TextChoices):
-    CREATED = "created", "Created"
-    WAITING = "waiting", "Waiting for payment"
-    CONFIRMING = "confirming", "Confirming"
-    PAID = "paid", "Paid"
-    PARTIALLY_PAID = "partially_paid", "Partially paid"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
-    SUBMITTED = "submitted", "Submitted, awaiting staff"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    CREATED = "created", _("Created")
+    WAITING = "waiting", _("Waiting for payment")
+    CONFIRMING = "confirming", _("Confirming")
+    PAID = "paid", _("Paid")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+    SUBMITTED = "submitted", _("Submitted, awaiting staff")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 FINAL_STATES = frozenset({DepositState.PAID, DepositState.PARTIALLY_PAID, DepositState.FAILED,

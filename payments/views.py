@@ -12,6 +12,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,9 +54,10 @@ def staff_deposits(request: HttpRequest) -> HttpResponse:
             try:
                 decide(int(deposit_id), actor=request.user,
                        note=request.POST.get("note", "")[:500])
-                messages.success(request, f"Deposit {action}d.")
+                messages.success(request, _("Deposit approved.") if action == "approve"
+                                 else _("Deposit rejected."))
             except (DepositDecided, Deposit.DoesNotExist):
-                messages.info(request, "That deposit was already decided.")
+                messages.info(request, _("That deposit was already decided."))
         back = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):

@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from orders.numbers import LocalizedDecimalField
 from panel import audit
 from panel.admin_audit import AuditedAdmin
 from panel.roles import AdminOnlyChanges
@@ -30,9 +33,10 @@ from provider.repricing import reprice, set_services_markup
 
 
 class ProviderForm(forms.ModelForm):
-    api_key = forms.CharField(widget=forms.PasswordInput(render_value=False), required=False,
-                              help_text="Leave empty to keep the current key (only while the "
-                              "URL stays the same).")
+    api_key = forms.CharField(label=_("API key"),
+                              widget=forms.PasswordInput(render_value=False), required=False,
+                              help_text=_("Leave empty to keep the current key (only while the "
+                                          "URL stays the same)."))
 
     class Meta:
         model = Provider
@@ -48,7 +52,7 @@ class ProviderForm(forms.ModelForm):
     def clean_api_key(self) -> str:
         key = self.cleaned_data["api_key"]
         if not key and not self.instance.pk:
-            raise forms.ValidationError("An API key is required.")
+            raise forms.ValidationError(_("An API key is required."))
         return key
 
     def clean(self) -> dict:
@@ -140,10 +144,10 @@ class CategoryAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
 
 
 class SetMarkupForm(forms.Form):
-    percent = forms.DecimalField(max_digits=9, decimal_places=3)
+    percent = LocalizedDecimalField(label=_("Markup percent"), max_digits=9, decimal_places=3)
     allow_below_cost = forms.BooleanField(
-        required=False, label="Allow below cost",
-        help_text="Needed for a negative markup: the services then sell at a loss.")
+        required=False, label=_("Allow below cost"),
+        help_text=_("Needed for a negative markup: the services then sell at a loss."))
 
 
 class ServiceForm(forms.ModelForm):
@@ -188,7 +192,11 @@ class ServiceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     inlines = [PriceChangeInline]
     actions = ["set_markup"]
 
-    readonly_fields = [*readonly_fields, "margin"]
+    readonly_fields = [*readonly_fields, "margin", "arabic_name"]
+
+    @admin.display(description=_("upstream's Arabic name"))
+    def arabic_name(self, service: Service) -> str:
+        return service.name_ar
 
     @admin.display(description="name", ordering="name")
     def short_name(self, service: Service) -> str:
@@ -233,8 +241,12 @@ class ServiceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
 def _markup_report(services: QuerySet[Service], percent: Decimal, moved: int) -> str:
     """What the action did, prices that did not move included (an override keeps its own)."""
     kept = services.exclude(price_override=None).count()
-    report = f"Markup {plain(percent)}% set on {services.count()} services; {moved} prices changed"
-    return report + (f" ({kept} keep their price override)." if kept else ".")
+    report = gettext("Markup %(percent)s%% set on %(services)d services; %(moved)d prices "
+                     "changed") % {"percent": plain(percent), "services": services.count(),
+                                   "moved": moved}
+    if kept:
+        return report + " " + gettext("(%(kept)d keep their price override).") % {"kept": kept}
+    return report + "."
 
 
 @admin.register(PricingRule)

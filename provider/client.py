@@ -305,6 +305,16 @@ class ProviderClient:
             page=page, limit=limit, category=category, subcategory=subcategory,
         )
 
+    def categories_in(self, lang: str) -> RowsRead[UpstreamCategory]:
+        """`categories` with the names in `lang` (HstockPlus's `lang`; English where the
+        upstream has no translation). Display only: filters take the canonical names."""
+        return self._read("categories", parse_categories, lang=lang)
+
+    def services_in(self, lang: str) -> RowsRead[UpstreamService]:
+        """Every service with its name in `lang`, in one call (see `categories_in`)."""
+        page = self._read("services", parse_services, lang=lang)
+        return RowsRead(page.services, page.skipped)
+
     def service_ids(self, *, category: str | None = None,
                     subcategory: str | None = None) -> list[int]:
         """The ids of the services in a category or subcategory."""

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from panel.crypto import EncryptedTextField
 from provider.client import ProviderClient
@@ -72,6 +73,9 @@ class Category(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="subcategories")
     name = models.CharField(max_length=200)
+    # The upstream's Arabic name, for display only: filters and sync match on `name`
+    # (provider.translated_names).
+    name_ar = models.CharField(max_length=200, blank=True, default="", editable=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -87,15 +91,32 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
+    def name_in(self, language: str) -> str:
+        """The name to show a reader of `language`: the upstream's translation, or `name`."""
+        return translated(self, language) or self.name
+
+
+# The languages the upstream's names are kept in, and their columns (Category, Service).
+NAME_COLUMNS = {"ar": "name_ar"}
+
+
+def translated(row: object, language: str) -> str:
+    """The upstream's name of `row` (an object or a `values()` dict) in `language`, or ""."""
+    column = NAME_COLUMNS.get((language or "").split("-")[0])
+    if column is None:
+        return ""
+    value = row.get(column) if isinstance(row, dict) else getattr(row, column, "")
+    return value if isinstance(value, str) and value.strip() else ""
+
 
 class EntityType(models.TextChoices):
-    SMM = "smm", "SMM service"
-    PRODUCT = "product", "Product"
+    SMM = "smm", _("SMM service")
+    PRODUCT = "product", _("Product")
 
 
 class PriceUnit(models.IntegerChoices):
-    PER_THOUSAND = 1000, "per 1,000"
-    PER_ITEM = 1, "per item"
+    PER_THOUSAND = 1000, _("per 1,000")
+    PER_ITEM = 1, _("per item")
 
 
 def service_on_sale(prefix: str = "") -> Q:
@@ -133,6 +154,12 @@ class Service(models.Model):
     custom_name = models.CharField(max_length=300, blank=True,
                                    help_text="Shown instead of the upstream's name; kept by sync.")
     description = models.TextField(blank=True, help_text="Kept by sync.")
+    description_ar = models.TextField(
+        "description (Arabic)", blank=True,
+        help_text="Shown to readers of Arabic instead of the description; empty: the "
+        "description. Kept by sync.")
+    # The upstream's Arabic name, for display only (a plain column: sync inserts raw rows).
+    name_ar = models.CharField(max_length=300, blank=True, default="", editable=False)
     upstream_description = models.TextField(blank=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
     subcategory = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
@@ -181,6 +208,18 @@ class Service(models.Model):
     def display_name(self) -> str:
         return self.custom_name or self.name
 
+    def name_in(self, language: str) -> str:
+        """The name for a reader of `language`: the admin's own name first (written for the
+        shop), then the upstream's translation, then its canonical name."""
+        return self.custom_name or translated(self, language) or self.name
+
+    def description_in(self, language: str) -> str:
+        """The admin's description in `language` (Arabic has its own), falling back to the
+        English one, then to the upstream's."""
+        if language.split("-")[0] == "ar" and self.description_ar.strip():
+            return self.description_ar
+        return self.description or self.upstream_description
+
     @property
     def on_sale(self) -> bool:
         """`service_on_sale` for a row already loaded (its provider is read)."""
@@ -214,8 +253,8 @@ class PriceChange(models.Model):
 
 
 class Rounding(models.TextChoices):
-    UP_TO_STEP = "step", "up to a multiple of the step"
-    ENDING = "ending", "up to the ending (e.g. .99)"
+    UP_TO_STEP = "step", _("up to a multiple of the step")
+    ENDING = "ending", _("up to the ending (e.g. .99)")
 
 
 class PricingRule(models.Model):

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from django.utils.translation import gettext as _
+
 HUNDRED = Decimal(100)
 SMS_STEP = Decimal("0.0001")
 
@@ -72,9 +74,9 @@ def markup_refusal(rule: Rule) -> str | None:
     if rule.allow_below_cost or (rule.percent >= 0 and rule.fixed >= 0):
         return None
     terms = [f"{plain(rule.percent)}%" if rule.percent < 0 else "",
-             f"{plain(rule.fixed)} per unit" if rule.fixed < 0 else ""]
-    return (f"A markup of {' and '.join(t for t in terms if t)} would sell below cost. Tick "
-            '"allow below cost" to sell at a loss on purpose.')
+             _("%(amount)s per unit") % {"amount": plain(rule.fixed)} if rule.fixed < 0 else ""]
+    return _('A markup of %(terms)s would sell below cost. Tick "allow below cost" to sell '
+             "at a loss on purpose.") % {"terms": _(" and ").join(t for t in terms if t)}
 
 
 def override_refusal(*, cost: Decimal, override: Decimal | None, allowed: bool) -> str | None:
@@ -83,10 +85,11 @@ def override_refusal(*, cost: Decimal, override: Decimal | None, allowed: bool) 
     if override is None:
         return None
     if override <= 0:
-        return "A price override must be above zero."
+        return _("A price override must be above zero.")
     if override < cost and not allowed:
-        return (f"A price of {plain(override)} would sell below the cost of {plain(cost)}. Tick "
-                '"allow override below cost" to sell at a loss on purpose.')
+        return _('A price of %(price)s would sell below the cost of %(cost)s. Tick "allow '
+                 'override below cost" to sell at a loss on purpose.') % {
+                     "price": plain(override), "cost": plain(cost)}
     return None
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from panel import alerts
 from provider.addresses import UnsafeUrl, check_provider_url
@@ -30,8 +31,8 @@ def validate_key_for_url(provider: Provider, *, url: str, key: str) -> None:
     """A key goes only to the address it was entered for: a saved provider whose URL
     changes needs its key entered again (`key` empty means "keep the saved one")."""
     if provider.pk is not None and url != provider.api_url and not key:
-        raise ValidationError("The URL changed: enter the API key again. The saved key is "
-                              "only ever sent to the URL it was entered for.",
+        raise ValidationError(_("The URL changed: enter the API key again. The saved key is "
+                                "only ever sent to the URL it was entered for."),
                               code="key_required")
 
 

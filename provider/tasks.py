@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from provider import translated_names
 from provider.models import Provider
 from provider.providers import check_all_balances
 from provider.sync import SyncFailed, record_sync_error, sync_provider
@@ -24,6 +25,8 @@ def sync_all_catalogs() -> None:
         except Exception as exc:
             log.exception("sync of %s failed", provider.name)
             record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
+    # After the catalog: display names in other languages, never a reason for sync to fail.
+    translated_names.fetch_all()
 
 
 # Reading a balance changes nothing upstream: safe to run twice.

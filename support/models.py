@@ -3,12 +3,13 @@ conversation with staff that follows."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketState(models.TextChoices):
-    OPEN = "open", "Open"  # the customer wrote last: staff owe an answer
-    ANSWERED = "answered", "Answered"  # staff wrote last
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")  # the customer wrote last: staff owe an answer
+    ANSWERED = "answered", _("Answered")  # staff wrote last
+    CLOSED = "closed", _("Closed")
 
 
 class Ticket(models.Model):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.models import Order
 from panel import notifications
@@ -31,9 +32,10 @@ class TicketError(Exception):
 def _clean_body(body: object) -> str:
     text = str(body or "").strip()
     if not text:
-        raise TicketError("Write a message.", field="body")
+        raise TicketError(_("Write a message."), field="body")
     if len(text) > MAX_BODY:
-        raise TicketError(f"A message of at most {MAX_BODY} characters, please.", field="body")
+        raise TicketError(_("A message of at most %(max)d characters, please.") % {"max": MAX_BODY},
+                          field="body")
     return text
 
 
@@ -44,7 +46,7 @@ def _own_order(user: User, order_id: object) -> Order | None:
     order = (Order.objects.filter(pk=int(text), user=user).first()
              if text.isascii() and text.isdigit() and len(text) < 18 else None)
     if order is None:
-        raise TicketError("That order is not one of yours.", field="order")
+        raise TicketError(_("That order is not one of yours."), field="order")
     return order
 
 
@@ -53,9 +55,10 @@ def open_ticket(user: User, *, subject: object, body: object,
                 order_id: object = None) -> Ticket:
     title = str(subject or "").strip()
     if not title:
-        raise TicketError("Give the ticket a subject.", field="subject")
+        raise TicketError(_("Give the ticket a subject."), field="subject")
     if len(title) > MAX_SUBJECT:
-        raise TicketError(f"A subject of at most {MAX_SUBJECT} characters, please.",
+        raise TicketError(_("A subject of at most %(max)d characters, please.")
+                          % {"max": MAX_SUBJECT},
                           field="subject")
     text, order = _clean_body(body), _own_order(user, order_id)
     ticket = Ticket.objects.create(user=user, subject=title, order=order,
@@ -70,7 +73,7 @@ def reply(ticket_id: int, *, author: User, body: object, from_staff: bool) -> Ti
     the customer once it commits (`panel.notifications`)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     if ticket.state == TicketState.CLOSED:
-        raise TicketError("This ticket is closed; open a new one.", field="body")
+        raise TicketError(_("This ticket is closed; open a new one."), field="body")
     message = TicketMessage.objects.create(ticket=ticket, author=author, body=_clean_body(body),
                                            from_staff=from_staff)
     if from_staff:

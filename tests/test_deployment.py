@@ -56,7 +56,7 @@ def test_dockerfile_builds_the_panel():
     own_apps = {name.split(".")[0] for name in settings.INSTALLED_APPS
                 if (ROOT / name.split(".")[0]).is_dir()}
     assert {"panel", "provider", "orders", "payments", "support", "affiliates"} <= own_apps
-    for folder in sorted(own_apps) + ["templates", "static", "locale"]:
+    for folder in [*sorted(own_apps), "templates", "static", "locale"]:
         assert f"COPY {folder} {folder}" in text
     assert "manage.py compile_translations" in text, "the .mo files are build output"
 

@@ -5,6 +5,8 @@ import json
 import shlex
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Param:
@@ -40,30 +42,30 @@ SERVICE_ROW = {"service": 1, "name": "Instagram Followers", "type": "Default",
 
 ACTIONS = (
     ActionDoc(
-        "services", "Every service on sale. Without limit, the standard bare list (min and "
+        "services", _("Every service on sale. Without limit, the standard bare list (min and "
         "max as strings); with limit > 0, one page in an object with total, page, limit (at "
         "most 1000) and total_pages. rate is the price per 1,000 for smm services and per "
         "item for products (entityType product). Products are left out of the plain bare "
         "list, where a standard client would price them per 1,000: ask with products=1, a "
         "category filter or limit. refill and cancel are true only when the panel can carry "
-        "them out for that service.",
-        (Param("category", "only this category (a name from categories)"),
-         Param("subcategory", "only this subcategory"),
-         Param("limit", "services per page; 0 or absent: all, as a bare list"),
-         Param("page", "the page, from 1 (with limit)"),
-         Param("products", "1: the bare list includes products (priced per item)")),
+        "them out for that service."),
+        (Param("category", _("only this category (a name from categories)")),
+         Param("subcategory", _("only this subcategory")),
+         Param("limit", _("services per page; 0 or absent: all, as a bare list")),
+         Param("page", _("the page, from 1 (with limit)")),
+         Param("products", _("1: the bare list includes products (priced per item)"))),
         {}, [SERVICE_ROW]),
     ActionDoc(
-        "categories", "The categories with services on sale, each with its subcategories.",
+        "categories", _("The categories with services on sale, each with its subcategories."),
         (), {}, {"categories": [{"category": "Instagram",
                                   "subcategories": ["Followers", "Likes"]}]}),
     ActionDoc(
-        "inventory", "Stock of one service.",
-        (Param("service", "the service id", required=True),),
+        "inventory", _("Stock of one service."),
+        (Param("service", _("the service id"), required=True),),
         {"service": "4"}, {"service": 4, "stock": 42, "available": True,
                            "entityType": "product", "autoDelivery": True}),
     ActionDoc(
-        "add", "Place an order; it is charged to your balance at once. The service's type "
+        "add", _("Place an order; it is charged to your balance at once. The service's type "
         "says which fields it takes: Default (link, quantity; runs and interval for a "
         "drip-feed where dripfeed is true, charged runs x quantity), Package (link only, the "
         "rate is the price of one order), Custom Comments (link, comments one per line: the "
@@ -71,81 +73,81 @@ ACTIONS = (
         "Mentions Custom List (link, usernames one per line, counted likewise), Mentions "
         "(usernames, hashtags), Mentions Hashtag (hashtag), Mentions User Followers and "
         "Comment Likes (username), Mentions Media Likers (media), Poll (answer_number), "
-        "Invites from Groups (groups). Subscriptions are not sold through the API yet.",
-        (Param("service", "the service id", required=True),
-         Param("quantity", "between the service's min and max (not for packages and "
-               "types that count lines)"),
-         Param("link", "the URL to deliver to (smm services); for products an optional "
-               "delivery e-mail or reference"),
-         Param("runs", "drip-feed: how many deliveries of quantity"),
-         Param("interval", "drip-feed: minutes between runs"),
-         Param("comments", "Custom Comments: one per line"),
-         Param("usernames", "Mentions: one per line"),
-         Param("hashtags", "Mentions: one per line"),
-         Param("hashtag", "Mentions Hashtag"),
-         Param("username", "Mentions User Followers, Comment Likes"),
-         Param("media", "Mentions Media Likers"),
-         Param("answer_number", "Poll: the answer to vote for"),
-         Param("groups", "Invites from Groups: one per line")),
+        "Invites from Groups (groups). Subscriptions are not sold through the API yet."),
+        (Param("service", _("the service id"), required=True),
+         Param("quantity", _("between the service's min and max (not for packages and "
+               "types that count lines)")),
+         Param("link", _("the URL to deliver to (smm services); for products an optional "
+               "delivery e-mail or reference")),
+         Param("runs", _("drip-feed: how many deliveries of quantity")),
+         Param("interval", _("drip-feed: minutes between runs")),
+         Param("comments", _("Custom Comments: one per line")),
+         Param("usernames", _("Mentions: one per line")),
+         Param("hashtags", _("Mentions: one per line")),
+         Param("hashtag", _("Mentions Hashtag")),
+         Param("username", _("Mentions User Followers, Comment Likes")),
+         Param("media", _("Mentions Media Likers")),
+         Param("answer_number", _("Poll: the answer to vote for")),
+         Param("groups", _("Invites from Groups: one per line"))),
         {"service": "1", "quantity": "1000", "link": "https://instagram.com/p/abc"},
         {"order": 23501}),
     ActionDoc(
-        "status", "An order's status: Pending, In progress, Completed, Partial or Canceled. "
+        "status", _("An order's status: Pending, In progress, Completed, Partial or Canceled. "
         "charge is what you paid, less refunds. Products list the delivered accounts. "
         "charge, start_count and remains are strings. With orders (up to 100 ids, or "
-        "order=1,2), an object keyed by id; an unknown id answers Incorrect order ID.",
-        (Param("order", "an order id"), Param("orders", "comma-separated order ids")),
+        "order=1,2), an object keyed by id; an unknown id answers Incorrect order ID."),
+        (Param("order", _("an order id")), Param("orders", _("comma-separated order ids"))),
         {"order": "23501"},
         {"status": "In progress", "charge": "0.5500", "start_count": "1000", "remains": "500",
          "currency": "USD", "autoDelivery": True}),
     ActionDoc(
-        "balance", "Your balance.", (), {}, {"balance": "12.3400", "currency": "USD"}),
+        "balance", _("Your balance."), (), {}, {"balance": "12.3400", "currency": "USD"}),
     ActionDoc(
-        "refill", "Ask for a refill of a completed order, for services with refill, within "
+        "refill", _("Ask for a refill of a completed order, for services with refill, within "
         "the service's refill window and once per 24 hours per order. With orders (up to 100 "
-        "ids), a list with one item per order: the refill id or an error.",
-        (Param("order", "the order id"), Param("orders", "comma-separated order ids")),
+        "ids), a list with one item per order: the refill id or an error."),
+        (Param("order", _("the order id")), Param("orders", _("comma-separated order ids"))),
         {"order": "23501"}, {"refill": 12}),
     ActionDoc(
-        "refill_status", "Where a refill stands. With refills (up to 100 ids), a list with "
-        "one item per refill.",
-        (Param("refill", "the refill id"), Param("refills", "comma-separated refill ids")),
+        "refill_status", _("Where a refill stands. With refills (up to 100 ids), a list with "
+        "one item per refill."),
+        (Param("refill", _("the refill id")), Param("refills", _("comma-separated refill ids"))),
         {"refill": "12"}, {"status": "Completed"}),
     ActionDoc(
-        "cancel", "Ask to cancel orders in progress, for services with cancel; an order "
-        "canceled is refunded for what was not delivered once it ends.",
-        (Param("orders", "comma-separated order ids (up to 100)", required=True),),
+        "cancel", _("Ask to cancel orders in progress, for services with cancel; an order "
+        "canceled is refunded for what was not delivered once it ends."),
+        (Param("orders", _("comma-separated order ids (up to 100)"), required=True),),
         {"orders": "23501,23502"},
         [{"order": 23501, "cancel": 1},
          {"order": 23502, "cancel": {"error": "Incorrect order ID"}}]),
     ActionDoc(
-        "sms_countries", "Countries with verification numbers on sale.", (), {},
+        "sms_countries", _("Countries with verification numbers on sale."), (), {},
         [{"country_code": "us", "country_name": "United States"}]),
     ActionDoc(
-        "sms_projects", "What numbers can verify, with the price of one number.",
-        (Param("country", "a country code, e.g. us"),), {"country": "us"},
+        "sms_projects", _("What numbers can verify, with the price of one number."),
+        (Param("country", _("a country code, e.g. us")),), {"country": "us"},
         [{"project_id": "3", "name": "OpenAI / ChatGPT", "price": "0.5500",
           "country_id": "us", "country_title": "United States"}]),
     ActionDoc(
-        "add_sms", "Rent numbers, charged at once. Numbers the provider could not supply are "
-        "not listed and not charged.",
-        (Param("project_id", "from sms_projects", required=True),
-         Param("country", "a country code (default us)"),
-         Param("quantity", "1 to 10 (default 1)"),
-         Param("phone", "a number you rented before for this project and country, to use "
-               "again")),
+        "add_sms", _("Rent numbers, charged at once. Numbers the provider could not supply are "
+        "not listed and not charged."),
+        (Param("project_id", _("from sms_projects"), required=True),
+         Param("country", _("a country code (default us)")),
+         Param("quantity", _("1 to 10 (default 1)")),
+         Param("phone", _("a number you rented before for this project and country, to use "
+               "again"))),
         {"project_id": "3", "country": "us"},
         {"orders": [{"order": 23510, "phone": "+15550001234", "country": "us",
                      "status": "active"}]}),
     ActionDoc(
-        "sms_code", "The code, once the SMS has arrived (waiting until then; expired or "
-        "canceled numbers are refunded).",
-        (Param("order", "the number's order id", required=True),), {"order": "23510"},
+        "sms_code", _("The code, once the SMS has arrived (waiting until then; expired or "
+        "canceled numbers are refunded)."),
+        (Param("order", _("the number's order id"), required=True),), {"order": "23510"},
         {"status": "completed", "code": "123456",
          "sms_content": "Your verification code is 123456"}),
     ActionDoc(
-        "sms_status", "A number's status: active, code_received, expired or canceled.",
-        (Param("order", "the number's order id", required=True),), {"order": "23510"},
+        "sms_status", _("A number's status: active, code_received, expired or canceled."),
+        (Param("order", _("the number's order id"), required=True),), {"order": "23510"},
         {"status": "code_received", "phone": "+15550001234", "code": "123456",
          "charge": "0.5500", "currency": "USD", "expires_at": "2026-01-01T12:00:00.000Z"}),
 )

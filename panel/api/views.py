@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -60,9 +61,12 @@ def _too_many(message: str, wait: int) -> HttpResponse:
 @csrf_exempt
 @never_cache
 def endpoint(request: HttpRequest) -> HttpResponse:
-    """`POST /api/v2`: `key`, `action` and the action's parameters, form-encoded."""
+    """`POST /api/v2`: `key`, `action` and the action's parameters, form-encoded. Always in
+    English, whatever the client's Accept-Language or language cookie: clients parse the
+    messages, and the domain's messages (placing, refunds) are translatable."""
     try:
-        return _call(request)
+        with translation.override("en"):
+            return _call(request)
     except Exception:
         log.exception("API call failed")
         return _error("Internal error")

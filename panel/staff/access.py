@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from panel.storefront.rendering import customer_required
 
@@ -22,7 +23,7 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not can_work_queue(request.user):
-            raise PermissionDenied("staff only")
+            raise PermissionDenied(_("Staff only."))
         return view(request, *args, **kwargs)
 
     return wrapper

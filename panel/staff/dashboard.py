@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders import reports
 from panel import roles
@@ -21,15 +22,16 @@ MAX_DAYS = 366
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and not timedelta(0) <= end - start < timedelta(days=MAX_DAYS):
-            raise forms.ValidationError(f"Choose an end after the start, at most {MAX_DAYS} "
-                                        "days apart.")
+            raise forms.ValidationError(
+                _("Choose an end after the start, at most %(max)d days apart."),
+                code="period", params={"max": MAX_DAYS})
         return cleaned
 
 
@@ -50,7 +52,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not roles.is_admin(request.user):
-        raise PermissionDenied("The dashboard is for the shop's admins.")
+        raise PermissionDenied(_("The dashboard is for the shop's admins."))
     period, form = chosen_period(request)
     report = reports.report(period)
     days = report.by_day

@@ -11,10 +11,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from orders import queue, staff
+from orders.numbers import normalize
 from orders.states import FINAL
 from panel.staff.access import staff_required
 from panel.staff.sections import filled
@@ -50,8 +53,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 
 def _lost(order_id: int) -> Notice:
-    return Notice(f"Order #{order_id} was already resolved by {queue.resolved_by(order_id)}: "
-                  "nothing changed.", "warn")
+    return Notice(_("Order #%(id)s was already resolved by %(who)s: nothing changed.")
+                  % {"id": order_id, "who": queue.resolved_by(order_id)}, "warn")
 
 
 def _outcome(done: bool, order_id: int, success: str) -> Notice:
@@ -59,23 +62,25 @@ def _outcome(done: bool, order_id: int, success: str) -> Notice:
 
 
 def _attach(request: HttpRequest, order_id: int) -> Notice:
-    raw = request.POST.get("upstream_id", "").strip().removeprefix("#")
+    raw = normalize(request.POST.get("upstream_id", "")).strip().removeprefix("#")
     if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
-        return Notice(f"Order #{order_id}: the provider's order id is a number.", "bad")
+        return Notice(_("Order #%(id)s: the provider's order id is a number.")
+                      % {"id": order_id}, "bad")
     return _outcome(staff.attach_upstream_id(order_id, int(raw), actor=request.user),
-                    order_id, f"Order #{order_id} placed: tracking the provider's order {raw}.")
+                    order_id, _("Order #%(id)s placed: tracking the provider's order %(upstream)s.")
+                    % {"id": order_id, "upstream": raw})
 
 
 def _resend(request: HttpRequest, order_id: int) -> Notice:
     return _outcome(staff.resend(order_id, actor=request.user,
                                  confirmed=request.POST.get("confirmed") == "yes"),
-                    order_id, f"Order #{order_id} queued to be sent again.")
+                    order_id, _("Order #%(id)s queued to be sent again.") % {"id": order_id})
 
 
 def _fail(request: HttpRequest, order_id: int) -> Notice:
     return _outcome(staff.fail_and_refund(order_id, reason=request.POST.get("note", ""),
                                           actor=request.user),
-                    order_id, f"Order #{order_id} failed and refunded in full.")
+                    order_id, _("Order #%(id)s failed and refunded in full.") % {"id": order_id})
 
 
 def _deliver(request: HttpRequest, order_id: int) -> Notice:
@@ -86,15 +91,16 @@ def _deliver(request: HttpRequest, order_id: int) -> Notice:
         # The form says in which state the row was shown: if the order has moved since,
         # someone (or the provider's answer) settled it first.
         shown = request.POST.get("shown_state", "")
-        if str(exc) == staff.NOT_DELIVERABLE and shown and shown != queue.state_of(order_id):
+        if str(exc) == _(staff.NOT_DELIVERABLE) and shown and shown != queue.state_of(order_id):
             return _lost(order_id)
         raise
-    return Notice(f"Order #{order_id} delivered by hand: now {state}.", "ok")
+    return Notice(_("Order #%(id)s delivered by hand: now %(state)s.")
+                  % {"id": order_id, "state": state}, "ok")
 
 
 def _seen(request: HttpRequest, order_id: int) -> Notice:
     return _outcome(staff.mark_seen(order_id, actor=request.user), order_id,
-                    f"Order #{order_id}: flag cleared.")
+                    _("Order #%(id)s: flag cleared.") % {"id": order_id})
 
 
 ORDER_ACTIONS: dict[str, Callable[[HttpRequest, int], Notice]] = {
@@ -119,7 +125,7 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     try:
         notice = act(request, order_id)
     except staff.StaffActionError as exc:
-        notice = Notice(f"Order #{order_id}: {exc}", "bad")
+        notice = Notice(_("Order #%(id)s: %(error)s") % {"id": order_id, "error": exc}, "bad")
     return _answer(request, notice)
 
 
@@ -129,11 +135,13 @@ def retry_funds(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = get_object_or_404(Provider, pk=provider_id)
     queued = staff.retry_provider_funds(provider.pk, actor=request.user)
     if queued:
-        notice = Notice(f"{len(queued)} orders for {provider.name} queued to be sent again.",
+        notice = Notice(ngettext("%(count)d order for %(provider)s queued to be sent again.",
+                                 "%(count)d orders for %(provider)s queued to be sent again.",
+                                 len(queued)) % {"count": len(queued), "provider": provider.name},
                         "ok")
     else:
-        notice = Notice(f"No order waits for {provider.name}'s funds any more: someone "
-                        "retried them already.", "warn")
+        notice = Notice(_("No order waits for %(provider)s's funds any more: someone "
+                          "retried them already.") % {"provider": provider.name}, "warn")
     return _answer(request, notice)
 
 

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -18,7 +20,7 @@ from panel.storefront import referral_visits, throttle, verification
 from panel.storefront.forms import QueuedPasswordResetForm, SignInForm, SignupForm
 from panel.storefront.rendering import customer_required, page
 
-TOO_MANY_EMAILS = "Too many e-mails were sent from your address. Try again later."
+TOO_MANY_EMAILS = _("Too many e-mails were sent from your address. Try again later.")
 
 sign_in = auth.LoginView.as_view(template_name="accounts/login.html",
                                  authentication_form=SignInForm,
@@ -45,7 +47,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             link_signup(user, request.COOKIES.get(referral_visits.COOKIE, ""))
             verification.send_link(request, user)
-            messages.success(request, f"Welcome! We sent a confirmation link to {user.email}.")
+            messages.success(request, gettext("Welcome! We sent a confirmation link to %(email)s.")
+                             % {"email": user.email})
             response = redirect("catalog")
             response.delete_cookie(referral_visits.COOKIE, samesite="Lax")
             return response
@@ -70,7 +73,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     user = verification.verify(token)
     if user is None:
         return page(request, "accounts/verify_failed.html", {}, status=400)
-    messages.success(request, "Your e-mail is confirmed. You can order now.")
+    messages.success(request, _("Your e-mail is confirmed. You can order now."))
     return redirect("catalog" if request.user.is_authenticated else "login")
 
 
@@ -78,10 +81,11 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @customer_required
 def resend_verification(request: HttpRequest) -> HttpResponse:
     if request.user.email_verified:
-        messages.info(request, "Your e-mail is already confirmed.")
+        messages.info(request, _("Your e-mail is already confirmed."))
     elif throttle.may_send_email(request):
         verification.send_link(request, request.user)
-        messages.success(request, f"We sent a new link to {request.user.email}.")
+        messages.success(request, gettext("We sent a new link to %(email)s.")
+                         % {"email": request.user.email})
     else:
         messages.error(request, TOO_MANY_EMAILS)
     back = request.POST.get("next", "")

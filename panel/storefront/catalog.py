@@ -9,12 +9,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import QueryDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from provider import search
-from provider.models import Category, EntityType, Service, SmsPrice, service_on_sale
+from provider.models import (
+    Category,
+    EntityType,
+    Service,
+    SmsPrice,
+    service_on_sale,
+    translated,
+)
 
-KINDS = {"smm": "SMM", "product": "Products", "sms": "SMS numbers"}
-DELIVERIES = {"auto": "Instant (automatic)", "manual": "Manual"}
+KINDS = {"smm": _("SMM"), "product": _("Products"), "sms": _("SMS numbers")}
+DELIVERIES = {"auto": _("Instant (automatic)"), "manual": _("Manual")}
 MAX_QUERY = search.MAX_QUERY
 
 
@@ -84,11 +93,14 @@ def categories() -> list[CategoryChoice]:
                       sub=Count("sub_services", distinct=True,
                                 filter=service_on_sale("sub_services__")))
             .filter(Q(top__gt=0) | Q(sub__gt=0))
-            .values("id", "name", "parent_id", "top", "sub", "position")
+            .values("id", "name", "name_ar", "parent_id", "top", "sub", "position")
             .order_by("position", "name"))
+    language = get_language() or ""
     tops: dict[int, CategoryChoice] = {}
     subs: list[dict] = []
     for row in rows:
+        # Shown in the reader's language; the id (never the name) is what filters take.
+        row["name"] = translated(row, language) or row["name"]
         if row["parent_id"] is None:
             tops[row["id"]] = CategoryChoice(row["id"], row["name"], row["top"], [])
         else:

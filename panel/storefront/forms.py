@@ -10,12 +10,14 @@ from django.contrib.auth.forms import (
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
-from panel import mail
+from panel import language, mail
 from panel.models import User
 from panel.storefront import throttle
 
-ALREADY_TAKEN = "An account with this e-mail already exists. Sign in, or reset your password."
+ALREADY_TAKEN = _("An account with this e-mail already exists. Sign in, or reset your "
+                  "password.")
 
 
 class SignupForm(BaseUserCreationForm):
@@ -27,16 +29,17 @@ class SignupForm(BaseUserCreationForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
-        email.label = "E-mail"
+        email.label = _("E-mail")
         email.widget.attrs.update({"autocomplete": "email", "autofocus": True})
-        self.fields["password1"].help_text = "At least 8 characters, not only digits."
+        self.fields["password1"].help_text = _("At least 8 characters, not only digits.")
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())
         # The address is also the account's username, which holds fewer characters.
         longest = User._meta.get_field("username").max_length
         if len(email) > longest:
-            raise ValidationError(f"An e-mail address of at most {longest} characters, please.")
+            raise ValidationError(_("An e-mail address of at most %(max)d characters, please."),
+                                  code="max_length", params={"max": longest})
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(ALREADY_TAKEN)
         return email
@@ -77,9 +80,9 @@ class SignInForm(ThrottledSignIn, AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail and password do not match an account.",
-        "throttled": "Too many failed sign-ins. Try again in %(wait)s, or reset your "
-                     "password.",
+        "invalid_login": _("That e-mail and password do not match an account."),
+        "throttled": _("Too many failed sign-ins. Try again in %(wait)s, or reset your "
+                       "password."),
     }
 
     def __init__(self, request: object = None, *args: object, **kwargs: object) -> None:
@@ -87,7 +90,7 @@ class SignInForm(ThrottledSignIn, AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autofocus": True, "autocomplete": "email"})
-        self.fields["username"].label = "E-mail"
+        self.fields["username"].label = _("E-mail")
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -96,6 +99,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name: str, email_template_name: str,
                   context: dict, from_email: str | None, to_email: str,
                   html_email_template_name: str | None = None) -> None:
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
+        with language.for_user(context.get("user")):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
         mail.send(subject, body, [to_email], from_email=from_email)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from orders import mass
@@ -70,7 +71,7 @@ def _place(request: HttpRequest) -> HttpResponse:
 
 
 def _already_placed(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "This list was already sent: its orders are below. "
-                           "Open the mass order form again for another list.")
+    messages.info(request, _("This list was already sent: its orders are below. "
+                             "Open the mass order form again for another list."))
     url = reverse("orders")
     return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.placing import PlacementError
 from panel.models import SubmittedForm, User
@@ -39,7 +40,7 @@ class FormExpired(PlacementError):
     """The form is older than `MAX_AGE` (or claims a time to come): nothing was placed."""
 
     def __init__(self) -> None:
-        super().__init__("This form was opened too long ago. Check it and send it again.")
+        super().__init__(_("This form was opened too long ago. Check it and send it again."))
 
 
 class AlreadySubmitted(Exception):
@@ -102,6 +103,6 @@ def purge() -> int:
 
 def already_placed(request: HttpRequest, order_id: int | None) -> HttpResponse:
     """The answer to a form sent again: what the first submission placed, never an error."""
-    messages.info(request, "This form was already sent: here is what it ordered. "
-                           "Open the form again for another order.")
+    messages.info(request, _("This form was already sent: here is what it ordered. "
+                             "Open the form again for another order."))
     return go_to_order(request, order_id)

@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from orders.completion import completion_time
+from orders.numbers import normalize
 from orders.placing import NotEnoughFunds, PlacementError, on_sale_service, place_order, quote
 from panel.models import User
 from panel.storefront import once, picker
@@ -42,18 +44,20 @@ class Preview:
 
 
 FIELD_LABELS = {
-    "comments": "Comments (one per line)", "usernames": "Usernames (one per line)",
-    "hashtags": "Hashtags (one per line)", "groups": "Groups (one per line)",
-    "hashtag": "Hashtag", "username": "Username", "media": "Media URL",
-    "answer_number": "Answer number",
+    "comments": _("Comments (one per line)"), "usernames": _("Usernames (one per line)"),
+    "hashtags": _("Hashtags (one per line)"), "groups": _("Groups (one per line)"),
+    "hashtag": _("Hashtag"), "username": _("Username"), "media": _("Media URL"),
+    "answer_number": _("Answer number"),
 }
 
 
 def extras(params: Mapping[str, object]) -> dict[str, object]:
     """The drip-feed and service-type fields of a form, by name, for `quote`/`place_order`."""
     given = {name: params.get(name) or "" for name in EXTRA_FIELDS if params.get(name)}
-    return {"runs": params.get("runs") or "", "interval": params.get("interval") or "",
-            "fields": given}
+    if "answer_number" in given:
+        given["answer_number"] = normalize(given["answer_number"])
+    return {"runs": normalize(params.get("runs") or ""),
+            "interval": normalize(params.get("interval") or ""), "fields": given}
 
 
 def form_of(service: Service, params: Mapping[str, object]) -> dict[str, object]:
@@ -82,7 +86,7 @@ def preview(*, user: User, service_id: object, quantity: object, link: object,
     if q.amount > balance:
         # What place_order would refuse, said before the customer presses the button; the
         # template words it with the shop's symbol (amount and balance).
-        return Preview(q.amount, "Insufficient balance.", "funds", balance)
+        return Preview(q.amount, str(_("Insufficient balance.")), "funds", balance)
     return Preview(q.amount, balance=balance)
 
 
@@ -98,7 +102,7 @@ def _selected(raw: str | None) -> Service | None:
 def _context(request: HttpRequest, params: dict) -> dict:
     choice = picker.choose(params, _selected(params.get("service")))
     service = choice.service
-    quantity = params.get("quantity") or (service.min_quantity if service else "")
+    quantity = normalize(params.get("quantity")) or (service.min_quantity if service else "")
     link = params.get("link", "")
     context = {
         "service": service, "category": choice.category, "choice": choice,
@@ -137,7 +141,8 @@ def _place(request: HttpRequest) -> HttpResponse:
                 once.consume(request.user, token)
             require_verified(request.user)
             order = place_order(user=request.user, service_id=data.get("service"),
-                                quantity=data.get("quantity"), link=data.get("link", ""),
+                                quantity=normalize(data.get("quantity")),
+                                link=data.get("link", ""),
                                 **extras(data))
             if token:
                 once.record(token, order.pk)
@@ -158,7 +163,8 @@ def order_quote(request: HttpRequest) -> HttpResponse:
     """The live total for the form's service, quantity and link (an htmx fragment)."""
     params = request.GET
     context = {"preview": preview(user=request.user, service_id=params.get("service"),
-                                  quantity=params.get("quantity"), link=params.get("link", ""),
+                                  quantity=normalize(params.get("quantity")),
+                                  link=params.get("link", ""),
                                   **extras(params)),
                "link": params.get("link", ""), "verified": request.user.email_verified}
     return page(request, "storefront/order_new.html#quote", context)

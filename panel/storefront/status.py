@@ -10,15 +10,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from orders.models import Kind, Order
 from orders.states import FINAL, State
 
 GROUPS = {
-    "active": ("Active", None),
-    "completed": ("Completed", [State.COMPLETED]),
-    "partial": ("Partial", [State.PARTIAL]),
-    "canceled": ("Canceled or refused", [State.CANCELED, State.REJECTED]),
+    "active": (_("Active"), None),
+    "completed": (_("Completed"), [State.COMPLETED]),
+    "partial": (_("Partial"), [State.PARTIAL]),
+    "canceled": (_("Canceled or refused"), [State.CANCELED, State.REJECTED]),
 }
 
 
@@ -31,35 +32,35 @@ class Badge:
 def badge(order: Order) -> Badge:
     state, sms = order.state, order.kind == Kind.SMS
     if state in (State.QUEUED, State.SENDING):
-        return Badge("Renting" if sms else "Pending", "wait")
+        return Badge(_("Renting") if sms else _("Pending"), "wait")
     if state == State.REVIEW:
-        return Badge("Being checked", "wait")
+        return Badge(_("Being checked"), "wait")
     if state == State.PROVIDER_FUNDS:
-        return Badge("Delayed", "wait")
+        return Badge(_("Delayed"), "wait")
     if state == State.PLACED:
         if sms:
-            return Badge("Waiting for SMS", "live")
+            return Badge(_("Waiting for SMS"), "live")
         if order.upstream_status.strip().lower() == "pending":
-            return Badge("Pending", "wait")
-        return Badge("In progress", "live")
+            return Badge(_("Pending"), "wait")
+        return Badge(_("In progress"), "live")
     if state == State.COMPLETED:
-        return Badge("Code received" if sms else "Completed", "ok")
+        return Badge(_("Code received") if sms else _("Completed"), "ok")
     if state == State.PARTIAL:
-        return Badge("Partial", "warn")
+        return Badge(_("Partial"), "warn")
     if state == State.CANCELED:
-        return Badge("No code, refunded" if sms else "Canceled", "bad")
-    return Badge("Refused", "bad")
+        return Badge(_("No code, refunded") if sms else _("Canceled"), "bad")
+    return Badge(_("Refused"), "bad")
 
 
 def explanation(order: Order) -> str:
     """What is happening to an order that waits for a person, or why it was refused: the
     reason staff (or the provider) gave, which the refund in the wallet also carries."""
     if order.state == State.REVIEW:
-        return ("Our team is checking this order before it goes on; nothing is needed from you. "
-                "If it cannot go on, it is refunded in full.")
+        return str(_("Our team is checking this order before it goes on; nothing is needed "
+                     "from you. If it cannot go on, it is refunded in full."))
     if order.state == State.PROVIDER_FUNDS:
-        return ("Our supplier cannot take it just yet; it starts on its own as soon as they can. "
-                "You can wait: nothing is needed from you.")
+        return str(_("Our supplier cannot take it just yet; it starts on its own as soon as "
+                     "they can. You can wait: nothing is needed from you."))
     if order.state == State.REJECTED:
         return order.error.strip()
     return ""

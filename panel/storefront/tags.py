@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from orders import money as formatter
 from orders.models import Order
-from orders.money import plain
 from panel.staff.dashboard import took as spoken_duration
 from panel.storefront import once, status
 
@@ -31,8 +32,25 @@ def money(context: template.Context, value: object, signed: bool = False) -> str
     except InvalidOperation:
         return "—"
     symbol = context["shop"].currency_symbol if "shop" in context else "$"
-    sign = "\u2212" if amount < 0 else ("+" if signed and amount > 0 else "")
-    return f"{sign}{symbol}{plain(amount)}"
+    return formatter.shown(amount, symbol, signed=signed)
+
+
+@register.filter
+def display_name(item: object) -> str:
+    """`{{ service|display_name }}`: a service's or category's name in the active language
+    (the admin's own name first, then the upstream's translation, then its English name)."""
+    name_in = getattr(item, "name_in", None)
+    if name_in is None:
+        return str(item or "")
+    return name_in(get_language() or "")
+
+
+@register.filter
+def description(service: object) -> str:
+    """`{{ service|description }}`: the admin's description in the active language (Arabic
+    has its own field), falling back to the English one, then the upstream's."""
+    description_in = getattr(service, "description_in", None)
+    return description_in(get_language() or "") if description_in is not None else ""
 
 
 @register.simple_tag
@@ -45,10 +63,12 @@ def form_token() -> SafeString:
 
 @register.filter
 def thousands(value: object) -> str:
+    """A whole number with the active language's thousands separator."""
     try:
-        return f"{int(value):,}"  # type: ignore[call-overload]
+        number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ""
+    return ("-" if number < 0 else "") + formatter.group(str(abs(number)))
 
 
 @register.filter

@@ -8,6 +8,7 @@ so guessing cannot go on from one address or against one account.
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from panel.ratelimit import Rate, client_address, exhausted, hit, parse_rate
 
@@ -45,4 +46,4 @@ def may_send_email(request: HttpRequest) -> bool:
 
 def minutes(seconds: int) -> str:
     whole = max(1, round(seconds / 60))
-    return f"{whole} minute{'s' if whole != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", whole) % {"count": whole}

@@ -10,13 +10,15 @@ from django.core import signing
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from orders.placing import PlacementError
-from panel import branding, mail
+from panel import branding, language, mail
 from panel.models import User
 
 SALT = "panel.storefront.verify-email"
-NOT_VERIFIED = "Confirm your e-mail address before your first order: use the link we sent you."
+NOT_VERIFIED = gettext_lazy(
+    "Confirm your e-mail address before your first order: use the link we sent you.")
 
 
 def make_token(user: User) -> str:
@@ -50,12 +52,13 @@ def send_link(request: HttpRequest, user: User) -> None:
     url = request.build_absolute_uri(reverse("verify_email", args=[make_token(user)]))
     context = {"shop": shop, "user": user, "url": url,
                "days": settings.EMAIL_VERIFY_MAX_AGE // 86400}
-    mail.send(f"Confirm your e-mail for {shop.name}",
-              render_to_string("accounts/email/verify.txt", context), [user.email],
-              from_email=branding.sender())
+    with language.for_user(user):
+        subject = gettext("Confirm your e-mail for %(shop)s") % {"shop": shop.name}
+        body = render_to_string("accounts/email/verify.txt", context)
+    mail.send(subject, body, [user.email], from_email=branding.sender())
 
 
 def require_verified(user: User) -> None:
     """Refuse an order from a customer who has not confirmed their e-mail."""
     if not user.email_verified:
-        raise PlacementError(NOT_VERIFIED, field="email")
+        raise PlacementError(str(NOT_VERIFIED), field="email")

@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orders.models import LedgerEntry
+from orders.numbers import normalize
 from panel.storefront.rendering import customer_required, page
 from payments.deposits import (
     AmountError,
@@ -63,22 +65,23 @@ def _add_funds(request: HttpRequest) -> HttpResponse:
         context |= {"chosen": chosen, "amount": raw}
         method = next((m for m in methods if str(m.pk) == chosen), None)
         if method is None:
-            context["error"] = "Choose a payment method."
+            context["error"] = _("Choose a payment method.")
             return page(request, "storefront/add_funds.html", context, status=400)
         try:
             deposit = start_deposit(user=request.user, method=method,
-                                    amount=parse_amount(method, raw),
+                                    amount=parse_amount(method, normalize(raw)),
                                     absolute=request.build_absolute_uri)
         except AmountError as exc:
             context["error"] = str(exc)
             return page(request, "storefront/add_funds.html", context, status=400)
         except TooManyDeposits:
-            context["error"] = ("You started many payments in the last hour. Finish one of "
-                                "them from your wallet, or try again later.")
+            context["error"] = _("You started many payments in the last hour. Finish one of "
+                                 "them from your wallet, or try again later.")
             return page(request, "storefront/add_funds.html", context, status=429)
         except GatewayError:
-            context["error"] = (f"{method.name} could not be reached just now. Try again in a "
-                                "minute, or choose another method.")
+            context["error"] = _("%(method)s could not be reached just now. Try again in a "
+                                 "minute, or choose another method.") % {
+                                     "method": method.display_name}
             return page(request, "storefront/add_funds.html", context, status=502)
         return redirect(deposit.checkout_url or deposit_url(deposit))
     return page(request, "storefront/add_funds.html", context)
@@ -102,5 +105,5 @@ def deposit_submit(request: HttpRequest, deposit_id: int) -> HttpResponse:
     """A manual deposit: the customer says they paid; staff will check."""
     deposit = get_object_or_404(Deposit, pk=deposit_id, user=request.user)
     if submit_deposit(deposit.pk, user=request.user, note=request.POST.get("note", "")):
-        messages.success(request, "Thanks: we will check your payment and credit your wallet.")
+        messages.success(request, _("Thanks: we will check your payment and credit your wallet."))
     return redirect("deposit", deposit.pk)

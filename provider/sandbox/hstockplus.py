@@ -1,9 +1,13 @@
 """The HstockPlus dialect, as `hstockplus-api.md` describes it, at `/api/v2`."""
 
+import json
+from collections.abc import Mapping, Sequence
 from math import ceil
 
-from provider.sandbox.catalog import COUNTRIES_BY_CODE, SMS_COUNTRIES, SMS_PROJECTS
+from provider.sandbox import arabic
+from provider.sandbox.catalog import COUNTRIES_BY_CODE, SMS_COUNTRIES, SMS_PROJECTS, Service
 from provider.sandbox.lifecycle import NumberStatus, credentials
+from provider.sandbox.listing import hstockplus_service
 from provider.sandbox.money import four_places, two_places
 from provider.sandbox.protocol import (
     Dialect,
@@ -23,7 +27,13 @@ NAME = "hstockplus"
 
 
 def categories(state: SandboxState, params: Params) -> JsonObject:
-    return {"categories": state.listing.categories()}
+    """`lang=ar` answers the Arabic names it has (English otherwise), in the same order."""
+    listed = state.listing.categories()
+    if arabic.wants_arabic(params.get("lang", "")):
+        listed = [{"category": arabic.name(str(row["category"])),
+                   "subcategories": [arabic.name(sub) for sub in row["subcategories"]]}
+                  for row in listed]
+    return {"categories": listed}
 
 
 def services(state: SandboxState, params: Params) -> RawJson:
@@ -42,9 +52,23 @@ def services(state: SandboxState, params: Params) -> RawJson:
         pages = ceil(total / limit)
     else:
         shown, page, limit, pages = chosen, total, total, 1 if total else 0
-    items = state.listing.hstockplus_json(shown, state.stock_levels())
+    if arabic.wants_arabic(params.get("lang", "")):
+        items = _in_arabic(shown, state.stock_levels())
+    else:
+        items = state.listing.hstockplus_json(shown, state.stock_levels())
     return RawJson(f'{{"services": {items}, "total": {total}, "page": {page}, '
                    f'"limit": {limit}, "total_pages": {pages}}}')
+
+
+def _in_arabic(services: Sequence[Service], stock: Mapping[int, int]) -> str:
+    """Not cached like the English list: asked for once per sync, not per client call."""
+    rows = []
+    for service in services:
+        row = hstockplus_service(service, stock.get(service.id, service.stock))
+        row["name"] = arabic.SERVICES.get(service.id, service.name)
+        row["category"] = arabic.name(service.category)
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def inventory(state: SandboxState, params: Params) -> JsonObject:

@@ -110,9 +110,15 @@ def test_services_filter_and_paging_combine(sandbox):
     assert reply["total_pages"] == -(-reply["total"] // 5)
 
 
-def test_lang_is_accepted_and_ignored(sandbox):
-    assert services(sandbox, lang="ar") == services(sandbox)
+def test_lang_ar_translates_names_only_and_other_languages_are_ignored(sandbox):
+    english, arabic = services(sandbox), services(sandbox, lang="ar")
+    names = ("name", "category")
+    assert [{k: v for k, v in row.items() if k not in names} for row in arabic["services"]] == \
+        [{k: v for k, v in row.items() if k not in names} for row in english["services"]]
+    assert arabic["services"][0]["name"] != english["services"][0]["name"]
+    assert services(sandbox, lang="fr") == english
     assert sandbox.call("categories", lang="jp").json() == sandbox.call("categories").json()
+    assert sandbox.call("categories", lang="ar").json() != sandbox.call("categories").json()
 
 
 def test_catalog_mixes_smm_and_products_deterministically():

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from provider import translated_names
 from provider.models import Provider
 from provider.sync import SyncFailed, record_sync_error, sync_provider
 
@@ -30,5 +31,7 @@ class Command(BaseCommand):
                 record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
                 self.stderr.write(f"{provider.name}: sync failed: {type(exc).__name__}: {exc}")
                 failures.append(provider.name)
+            else:
+                translated_names.fetch_logged(provider)
         if failures:
             raise CommandError(f"sync failed for: {', '.join(failures)}")

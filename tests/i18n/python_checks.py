@@ -1,0 +1,188 @@
+"""The i18n checkers the tests run, kept apart so that each can be shown to fail on a fixture
+(test_marking.py): unmarked strings in Python sources, forms' texts that are not lazy
+translations, catalogue entries untranslated, fuzzy or with other placeholders, and marked
+strings missing from a catalogue."""
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django import forms
+from django.utils.functional import Promise
+
+# Calls whose first argument is read by a person: it must be a translation, never a bare
+# (or f-) string. Attribute calls match on the last name (`messages.success`).
+SHOWN_CALLS = frozenset(
+    {
+        "success",
+        "error",
+        "info",
+        "warning",  # django.contrib.messages
+        "PlacementError",
+        "TicketError",
+        "AmountError",
+        "StaffActionError",
+        "ValidationError",
+        "Notice",
+        "Badge",
+        "Preview",
+        "PermissionDenied",
+        "StuckRow",
+    }
+)
+MARKERS = frozenset(
+    {
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "ngettext",
+        "ngettext_lazy",
+        "pgettext",
+        "pgettext_lazy",
+        "gettext_noop",
+    }
+)
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|%%")
+
+
+def _is_text(node: ast.AST) -> bool:
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and any(ch.isalpha() for ch in node.value)
+    )
+
+
+def _callee(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def unmarked_in_source(source: str, name: str = "<source>") -> list[str]:
+    """`name:line: text` for each shown call given a bare or f-string (for messages.*, the
+    second argument: the first is the request)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or _callee(node) not in SHOWN_CALLS:
+            continue
+        index = (
+            1
+            if isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"success", "error", "info", "warning"}
+            else 0
+        )
+        if len(node.args) > index and _is_text(node.args[index]):
+            found.append(f"{name}:{node.lineno}: {ast.unparse(node.args[index])[:70]}")
+    return found
+
+
+def marked_msgids(source: str) -> set[str]:
+    """The msgids a source marks (first argument of each marker, a plain string); plural
+    markers give their singular."""
+    ids = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and _callee(node) in MARKERS and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                ids.add(first.value)
+    return ids
+
+
+def form_texts_not_lazy(form_classes: Iterable[type[forms.Form]]) -> list[str]:
+    """Labels, help texts, error messages and choice labels of the fields the forms declare
+    that are plain strings (an untranslatable text shown to a person). Fields a ModelForm
+    takes from its model carry the model's verbose names: not checked here."""
+    found = []
+    for form_class in form_classes:
+        for field_name, form_field in form_class.declared_fields.items():
+            where = f"{form_class.__module__}.{form_class.__name__}.{field_name}"
+            texts = {"label": form_field.label, "help_text": form_field.help_text or None}
+            if form_field.__class__.__module__.startswith(
+                ("orders", "panel", "payments", "provider", "support")
+            ):
+                texts |= {f"error {key}": value for key, value in form_field.error_messages.items()}
+            for key, value in texts.items():
+                if isinstance(value, str) and not isinstance(value, Promise):
+                    found.append(f"{where} {key}: {value!r}")
+            for choice, label in getattr(form_field, "choices", None) or []:
+                if isinstance(label, str) and choice != "" and not isinstance(label, Promise):
+                    found.append(f"{where} choice {choice!r}: {label!r}")
+    return found
+
+
+@dataclass
+class Entry:
+    msgid: str
+    plural: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+
+
+def _unquote(text: str) -> str:
+    return ast.literal_eval(text.strip())
+
+
+def parse_po(text: str) -> list[Entry]:
+    entries: list[Entry] = []
+    flags: set[str] = set()
+    current: Entry | None = None
+    target: tuple[str, int] = ("", 0)
+    for line in text.splitlines():
+        if line.startswith("#,"):
+            flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("msgid_plural "):
+            assert current is not None
+            current.plural, target = _unquote(line[13:]), ("plural", 0)
+        elif line.startswith("msgid "):
+            current = Entry(_unquote(line[6:]), flags=flags)
+            entries.append(current)
+            flags, target = set(), ("msgid", 0)
+        elif line.startswith("msgstr"):
+            assert current is not None
+            index = int(line[7 : line.index("]")]) if line.startswith("msgstr[") else 0
+            current.msgstr[index] = _unquote(line[line.index(" ") + 1 :])
+            target = ("msgstr", index)
+        elif line.startswith('"') and current is not None:
+            part = _unquote(line)
+            if target[0] == "msgid":
+                current.msgid += part
+            elif target[0] == "plural":
+                current.plural = (current.plural or "") + part
+            else:
+                current.msgstr[target[1]] += part
+    return [entry for entry in entries if entry.msgid]
+
+
+def catalogue_problems(text: str, plurals: int = 6) -> list[str]:
+    """Entries untranslated, fuzzy, with too few plural forms, or whose placeholders differ
+    from the msgid's (a plural form may leave out the count: Arabic says "two minutes" as
+    one word)."""
+    found = []
+    for entry in parse_po(text):
+        label = entry.msgid[:60]
+        if "fuzzy" in entry.flags:
+            found.append(f"fuzzy: {label}")
+        forms_ = [entry.msgstr.get(i, "") for i in range(plurals if entry.plural else 1)]
+        if any(not text.strip() for text in forms_):
+            found.append(f"untranslated: {label}")
+            continue
+        wanted = set(PLACEHOLDER.findall(entry.msgid + (entry.plural or "")))
+        for text in forms_:
+            have = set(PLACEHOLDER.findall(text))
+            extra = have - wanted
+            missing = wanted - have - ({"count"} if entry.plural else set())
+            if extra or missing:
+                found.append(f"placeholders {sorted(have)} vs {sorted(wanted)}: {label}")
+    return found
+
+
+def missing_from_catalogue(sources: Iterable[Path], catalogue: str) -> set[str]:
+    known = {entry.msgid for entry in parse_po(catalogue)}
+    marked: set[str] = set()
+    for path in sources:
+        marked |= marked_msgids(path.read_text())
+    return marked - known
