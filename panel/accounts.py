@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from orders.ledger import top_up, wallet_for
 from panel.apikeys import regenerate_api_key
@@ -30,8 +31,10 @@ def create_customer(*, email: str, password: str | None = None,
     user.save()
     wallet_for(user)
     if balance > 0:
-        top_up(user, balance, reason="Opening balance" if created else "Balance added",
-               actor=actor)
+        # Stored in English; the wallet shows a reason the catalogue knows in the reader's
+        # language (`{% translate entry.reason %}`).
+        reason = gettext_noop("Opening balance") if created else gettext_noop("Balance added")
+        top_up(user, balance, reason=reason, actor=actor)
     if new_key or not user.api_key_hash:
         return user, regenerate_api_key(user)
     return user, None

@@ -54,7 +54,9 @@ def remember(user: object, code: str) -> None:
 def _signed_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
     """An account that never chose keeps the language it signs up or in with (the sign-up's
     verification e-mail, sent right after, is written in it)."""
-    code = supported(translation.get_language())
+    # The language the request was served in (LocaleMiddleware's choice); a sign-in made
+    # outside a request (a test client's force_login, a shell) has none and records nothing.
+    code = supported(getattr(request, "LANGUAGE_CODE", ""))
     if code and not supported(getattr(user, "language", "")):
         # Conditional: only an account whose stored language is still empty.
         if get_user_model().objects.filter(pk=user.pk, language="").update(language=code):

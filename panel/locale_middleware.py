@@ -21,6 +21,8 @@ def _english_only(request: HttpRequest) -> bool:
 class PanelLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         if _english_only(request):
+            # Put back afterwards: a thread's language outlives the request otherwise.
+            request._language_before = translation.get_language()
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = translation.get_language()
             return
@@ -29,5 +31,10 @@ class PanelLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if _english_only(request):
             response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+            before = getattr(request, "_language_before", None)
+            if before:
+                translation.activate(before)
+            else:
+                translation.deactivate()
             return response
         return super().process_response(request, response)

@@ -43,9 +43,12 @@ def _fmt(value: Decimal) -> str:
 
 
 def grouped_bars(groups: Sequence[tuple[str, Sequence[Decimal]]], series: Sequence[str], *,
-                 width: int = 960, height: int = 220, label_every: int = 1) -> Chart:
+                 width: int = 960, height: int = 220, label_every: int = 1,
+                 names: Sequence[str] = ()) -> Chart:
     """Bars side by side per group (a day, a provider), one per series (revenue, cost,
-    profit); negative values hang below the zero line."""
+    profit: the bars' CSS classes); negative values hang below the zero line. `names` are
+    the series as people read them in the bars' titles (the series themselves without)."""
+    shown = list(names) or list(series)
     chart = Chart(width, height)
     values = [v for _, vs in groups for v in vs] or [Decimal(0)]
     top, bottom = max(max(values), Decimal(0)), min(min(values), Decimal(0))
@@ -55,12 +58,12 @@ def grouped_bars(groups: Sequence[tuple[str, Sequence[Decimal]]], series: Sequen
     slot = width / max(len(groups), 1)
     bar_w = max(slot * 0.8 / max(len(series), 1), 1.0)
     for i, (label, vs) in enumerate(groups):
-        for j, (name, value) in enumerate(zip(series, vs, strict=True)):
+        for j, (name, shown_name, value) in enumerate(zip(series, shown, vs, strict=True)):
             h = float(abs(value) / span) * plot
             y = chart.zero_y - h if value >= 0 else chart.zero_y
             chart.bars.append(Bar(round(i * slot + slot * 0.1 + j * bar_w, 1), round(y, 1),
                                   round(bar_w, 1), round(max(h, 0.5), 1), name,
-                                  f"{label} {name}: {_fmt(value)}"))
+                                  f"{label} {shown_name}: {_fmt(value)}"))
         if i % label_every == 0:
             chart.ticks.append(Tick(round(i * slot + slot / 2, 1), height - 6, label))
     chart.top_label, chart.bottom_label = _fmt(top), (_fmt(bottom) if bottom < 0 else "")

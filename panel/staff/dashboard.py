@@ -17,6 +17,7 @@ from panel import roles
 from panel.staff import charts
 
 SERIES = ["revenue", "cost", "profit"]
+SERIES_NAMES = [_("revenue"), _("cost"), _("profit")]
 PRESETS = [7, 30, 90]
 MAX_DAYS = 366
 
@@ -63,10 +64,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "by_day": charts.grouped_bars(
             [(d.label[5:], [d.revenue, d.cost, d.profit]) for d in days], SERIES,
-            label_every=max(len(days) // 10, 1)),
+            label_every=max(len(days) // 10, 1), names=SERIES_NAMES),
         "by_provider": charts.grouped_bars(
             [(p.label, [p.revenue, p.cost, p.profit]) for p in report.by_provider], SERIES,
-            width=480, height=160),
+            width=480, height=160, names=SERIES_NAMES),
         "states": [(s, charts.share(s.value, states_total)) for s in report.states],
         "balances": [(b, charts.meter(b.balance, b.threshold)) for b in report.balances],
         "top_ups": [(t, charts.share(t.value, top_ups_total)) for t in report.top_ups],

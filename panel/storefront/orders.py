@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,8 @@ from panel.storefront.rendering import customer_required, page, wants_partial
 from panel.storefront.status import GROUPS
 
 PER_PAGE = 25
-KINDS = {Kind.SMM: "SMM", Kind.PRODUCT: "Products", Kind.SMS: "SMS numbers"}
+KINDS = {Kind.SMM: gettext_lazy("SMM"), Kind.PRODUCT: gettext_lazy("Products"),
+         Kind.SMS: gettext_lazy("SMS numbers")}
 
 
 @dataclass(frozen=True)
