@@ -18,11 +18,15 @@ def _collected_static(django_db_blocker) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits, sign-in limits, branding and the API's ready services list live in the
+    """Rate limits (their counter), sign-in limits, branding and the API's ready services list live in the
     cache: nothing leaks from one test into the next."""
+    from panel.ratecount import counter
+
     cache.clear()
+    counter().clear()
     yield
     cache.clear()
+    counter().clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ the catch-all, which logs and answers "Internal error" rather than a 500 page.
 
 import json
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -25,12 +26,14 @@ from panel.api import docs as api_docs
 from panel.api.actions import ACTIONS, Reply
 from panel.api.params import ApiError, Params
 from panel.api.serialization import currency
+from panel.api.snapshot import Listing
 from panel.apikeys import regenerate_api_key, user_for_key
 from panel.ratelimit import (
     client_address,
     exhausted,
     failed_key_rate,
     hit,
+    hit_unless_exhausted,
     per_key_rate,
 )
 
@@ -38,10 +41,20 @@ log = logging.getLogger(__name__)
 
 JSON = "application/json"
 NOT_VERIFIED = "Confirm your e-mail address before using the API: use the link we sent you"
+# As Django's GZipMiddleware reads Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 UNREADABLE = (SuspiciousOperation, BadRequest, MultiPartParserError, UnreadablePostError)
 
 
-def _json(reply: Reply, status: int = 200) -> HttpResponse:
+def _json(reply: Reply, status: int = 200, request: HttpRequest | None = None) -> HttpResponse:
+    if isinstance(reply, Listing):  # ready bytes, ready gzipped for a client that takes it
+        gzipped = request is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        response = HttpResponse(reply.gzipped if gzipped else reply, content_type=JSON)
+        response["Vary"] = "Accept-Encoding"
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        return response
     body = reply if isinstance(reply, bytes) else json.dumps(
         reply, ensure_ascii=False, separators=(",", ":")).encode()
     return HttpResponse(body, content_type=JSON, status=status)
@@ -85,16 +98,22 @@ def _call(request: HttpRequest) -> HttpResponse:
         except UNREADABLE:
             return _error("Unreadable request: send a form-encoded POST")
     address = client_address(request)
-    if wait := exhausted("failed-key", address, failed_key_rate()):
-        return _too_many("Too many invalid API keys from your address", wait)
     key = form.get("key", "")
     user = user_for_key(key)
     if user is None:
+        if wait := exhausted("failed-key", address, failed_key_rate()):
+            return _too_many("Too many invalid API keys from your address", wait)
         if key:
             hit("failed-key", address, failed_key_rate())
         return _error("Invalid API key")
+    # A known key: the address's failed keys are read and the call counted in one round trip.
     rate = per_key_rate()
-    if wait := hit("key", str(user.pk), rate):
+    refused = hit_unless_exhausted("key", str(user.pk), rate,
+                                   unless=("failed-key", address, failed_key_rate()))
+    if refused is not None:
+        limit, wait = refused
+        if limit == "failed-key":
+            return _too_many("Too many invalid API keys from your address", wait)
         return _too_many(f"Rate limit exceeded ({rate})", wait)
     if not user.email_verified:  # as in the storefront: no use before the address is proven
         return _error(NOT_VERIFIED)
@@ -102,7 +121,7 @@ def _call(request: HttpRequest) -> HttpResponse:
     if action is None:
         return _error("Invalid action")
     try:
-        return _json(action(user, Params(form)))
+        return _json(action(user, Params(form)), request=request)
     except ApiError as exc:
         return _error(exc.message)
 

@@ -1,0 +1,101 @@
+"""The API's lean path: `/api/v2` served from the WSGI entry point, around the middleware
+stack, for the requests that need nothing of it.
+
+Of the stack, an API call needs none of the request side (sessions, CSRF: the API is
+key-authenticated and `csrf_exempt`; users, messages, htmx, static files) and only the
+headers of the response side (security headers, Content-Length, X-Frame-Options, CSP), which
+the same middleware classes add here. Anything out of the ordinary is left to the whole stack,
+which answers it as before: another method, a query string (a key in the URL, a NUL), a host
+not allowed, plain HTTP under SECURE_SSL_REDIRECT, refused user agents, or a MIDDLEWARE
+setting with a class this module does not know (so a middleware added later is never skipped
+unnoticed). The view itself is the one the stack calls, so the API answers alike both ways
+(`tests/panel/api/test_lean.py` compares them).
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.http import HttpResponse
+from django.urls import set_script_prefix
+from django.utils.module_loading import import_string
+
+from panel.api import views
+
+log = logging.getLogger(__name__)
+
+PATHS = frozenset({"/api/v2", "/api/v2/"})
+# Middleware that does nothing for an API call (csrf: the view is exempt).
+INERT = frozenset({
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "panel.middleware.RefuseNulBytes",  # path and query string: the query string is left out
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+})
+# Middleware whose response side an API answer goes through, as in the stack.
+RESPONSE_SIDE = frozenset({
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+})
+
+type StartResponse = Callable[[str, list[tuple[str, str]]], object]
+type WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+def _response_side(middleware: list[str]) -> list | None:
+    """The instances whose `process_response` an API answer goes through, innermost first;
+    None when MIDDLEWARE holds a class this module does not know."""
+    if any(name not in INERT | RESPONSE_SIDE for name in middleware):
+        return None
+    return [import_string(name)(lambda request: None)
+            for name in reversed(middleware) if name in RESPONSE_SIDE]
+
+
+class LeanApi:
+    """The WSGI application: the lean path for plain API calls, the whole stack else."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.response_side = _response_side(list(settings.MIDDLEWARE))
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if (environ.get("PATH_INFO") not in PATHS or self.response_side is None
+                or environ.get("QUERY_STRING") or settings.DISALLOWED_USER_AGENTS):
+            return self.app(environ, start_response)
+        method = environ.get("REQUEST_METHOD")
+        if method != "POST" and not (method == "GET" and settings.API_ALLOW_GET):
+            return self.app(environ, start_response)
+        request = WSGIRequest(environ)
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return self.app(environ, start_response)
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return self.app(environ, start_response)
+        return self.serve(request, start_response)
+
+    def serve(self, request: WSGIRequest, start_response: StartResponse) -> list[bytes]:
+        set_script_prefix(get_script_name(request.environ))
+        signals.request_started.send(sender=self.__class__, environ=request.environ)
+        response = views.endpoint(request)  # catches everything: never a 500
+        for middleware in self.response_side:
+            response = middleware.process_response(request, response)
+        return _send(response, start_response)
+
+
+def _send(response: HttpResponse, start_response: StartResponse) -> list[bytes]:
+    body = response.content
+    headers = [*response.items(),
+               *(("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values())]
+    start_response(f"{response.status_code} {response.reason_phrase}", headers)
+    response.close()  # request_finished: connections kept or closed, as after any request
+    return [body]
+
