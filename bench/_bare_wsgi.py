@@ -6,8 +6,9 @@ both serve the same bytes. No Django, no database: what serving those bytes cost
 import os
 from pathlib import Path
 
-_BODIES = {f"/{path.name}": path.read_bytes()
-           for path in Path(os.environ["BENCH_BARE_DIR"]).iterdir()}
+_BODIES = {
+    f"/{path.name}": path.read_bytes() for path in Path(os.environ["BENCH_BARE_DIR"]).iterdir()
+}
 
 
 def application(environ: dict, start_response) -> list[bytes]:
@@ -16,6 +17,7 @@ def application(environ: dict, start_response) -> list[bytes]:
         start_response("404 Not Found", [("Content-Length", "0")])
         return [b""]
     environ["wsgi.input"].read()
-    start_response("200 OK", [("Content-Type", "application/json"),
-                              ("Content-Length", str(len(body)))])
+    start_response(
+        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
     return [body]

@@ -37,8 +37,18 @@ SERVICES = int(os.environ.get("BENCH_API_SERVICES", "20000"))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_API_ROUNDS", "3"))
 CONNECTIONS = 8
-GUNICORN = ["-w", "2", "-k", "gthread", "--threads", "4", "--keep-alive", "30",
-            "--log-level", "warning"]
+GUNICORN = [
+    "-w",
+    "2",
+    "-k",
+    "gthread",
+    "--threads",
+    "4",
+    "--keep-alive",
+    "30",
+    "--log-level",
+    "warning",
+]
 GOALS = {"services": 0.9, "services gzip": 0.9, "status": 0.35}
 LINK = "https://instagram.com/p/bench"
 WRK_SCRIPT = """wrk.method = "POST"
@@ -63,15 +73,16 @@ def configurations() -> list[tuple[str, str, str | None]]:
 
 def serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([PYTHON, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
-                             *GUNICORN], cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", *GUNICORN], cwd=ROOT, env=env
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            requests.get(f"{base}/healthz", timeout=1)
+            requests.get(f"{base}/healthz", timeout=5)
             return proc, base
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow on a loaded machine
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.terminate()
                 raise
@@ -83,8 +94,11 @@ def prepare(env: dict[str, str], sandbox: str) -> str:
     manage(env, "migrate", "--noinput")
     manage(env, "add_provider", "sandbox", "--url", f"{sandbox}/api/v2", "--key", KEY)
     manage(env, "sync_catalog")
-    return manage(env, "create_customer", "bench@example.com", "--balance",
-                  "1000000000").stdout.strip().splitlines()[-1]
+    return (
+        manage(env, "create_customer", "bench@example.com", "--balance", "1000000000")
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
 
 def wrk(url: str, form: dict[str, str], headers: dict[str, str], script_dir: str) -> float:
@@ -93,8 +107,12 @@ def wrk(url: str, form: dict[str, str], headers: dict[str, str], script_dir: str
     extra = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items())
     script = Path(script_dir) / f"{uuid.uuid4().hex}.lua"
     script.write_text(WRK_SCRIPT.format(body=urlencode(form), extra=extra))
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS:g}s",
-                          "-s", str(script), url], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS:g}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     match = re.search(r"^RESULT (\d+) (\d+) (\d+)$", out.stdout, re.M)
     if match is None:
         raise SystemExit(f"wrk said: {out.stdout}{out.stderr}")
@@ -113,24 +131,34 @@ def figure(name: str, api: tuple, floor: tuple, script_dir: str) -> bool:
         rates.append(wrk(*api, script_dir))
         ratios.append(rates[-1] / floors[-1])
     ratio, goal = median(ratios), GOALS[name]
-    print(f"  api {name}: {median(rates):.0f} req/s vs floor {median(floors):.0f} req/s -> "
-          f"{ratio:.2f}x (goal >= {goal}x) {'OK' if ratio >= goal else 'MISSED'}", flush=True)
+    print(
+        f"  api {name}: {median(rates):.0f} req/s vs floor {median(floors):.0f} req/s -> "
+        f"{ratio:.2f}x (goal >= {goal}x) {'OK' if ratio >= goal else 'MISSED'}",
+        flush=True,
+    )
     return ratio >= goal
 
 
 def bodies(base: str, key: str, order: int) -> dict[str, tuple[dict, dict, bytes]]:
     """Each figure's form, headers and the bytes the panel answers (checked stable)."""
-    forms = {"services": ({"key": key, "action": "services"}, {}),
-             "services gzip": ({"key": key, "action": "services"},
-                               {"Accept-Encoding": "gzip"}),
-             "status": ({"key": key, "action": "status", "order": str(order)}, {})}
+    forms = {
+        "services": ({"key": key, "action": "services"}, {}),
+        "services gzip": ({"key": key, "action": "services"}, {"Accept-Encoding": "gzip"}),
+        "status": ({"key": key, "action": "status", "order": str(order)}, {}),
+    }
     found = {}
     for name, (form, headers) in forms.items():
         # Raw bytes as sent: requests would otherwise decompress the gzip answer.
-        answers = [requests.post(f"{base}/api/v2", data=form, timeout=60,
-                                 headers=headers | {"Accept-Encoding": headers.get(
-                                     "Accept-Encoding", "identity")}, stream=True)
-                   for _ in range(2)]
+        answers = [
+            requests.post(
+                f"{base}/api/v2",
+                data=form,
+                timeout=60,
+                headers=headers | {"Accept-Encoding": headers.get("Accept-Encoding", "identity")},
+                stream=True,
+            )
+            for _ in range(2)
+        ]
         raw = [answer.raw.read() for answer in answers]
         if raw[0] != raw[1] or answers[0].status_code != 200:
             raise SystemExit(f"{name}: the panel's answer is not stable")
@@ -144,38 +172,71 @@ def run(label: str, kind: str, cache_url: str | None, sandbox: str) -> bool:
     with tempfile.TemporaryDirectory() as var, database_env(kind, var) as env:
         os.makedirs(f"{var}/static")
         os.makedirs(f"{var}/bare")
-        env = env | {"API_RATE_LIMIT": "100000000/s", "DEBUG": "False",
-                     "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING",
-                     "STATIC_ROOT": f"{var}/static", "CELERY_BROKER_URL": "filesystem://localhost/",
-                     "DJANGO_SETTINGS_MODULE": "bench._api_settings",
-                     "BENCH_CACHE_PREFIX": f"bench{uuid.uuid4().hex[:8]}"}
+        env = env | {
+            "API_RATE_LIMIT": "100000000/s",
+            "DEBUG": "False",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": f"{var}/static",
+            "CELERY_BROKER_URL": "filesystem://localhost/",
+            "DJANGO_SETTINGS_MODULE": "bench._api_settings",
+            "BENCH_CACHE_PREFIX": f"bench{uuid.uuid4().hex[:8]}",
+        }
         if cache_url:
             env["CACHE_URL"] = cache_url
         key = prepare(env, sandbox)
         proc, base = serve("panel.wsgi:application", env)
         bare = None
         try:
-            service = manage(env, "shell", "-c", (
-                "from provider.models import Service\n"
-                "print(Service.objects.get(upstream_id=1).pk)")).stdout.strip().splitlines()[-1]
-            placed = requests.post(f"{base}/api/v2", timeout=60, data={
-                "key": key, "action": "add", "service": service, "quantity": "100",
-                "link": LINK}).json()
+            service = (
+                manage(
+                    env,
+                    "shell",
+                    "-c",
+                    (
+                        "from provider.models import Service\n"
+                        "print(Service.objects.get(upstream_id=1).pk)"
+                    ),
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            placed = requests.post(
+                f"{base}/api/v2",
+                timeout=60,
+                data={
+                    "key": key,
+                    "action": "add",
+                    "service": service,
+                    "quantity": "100",
+                    "link": LINK,
+                },
+            ).json()
             found = bodies(base, key, placed["order"])
             for name, (_, _, body) in found.items():
                 (Path(var) / "bare" / name.replace(" ", "-")).write_bytes(body)
-            bare, floor_base = serve("bench._bare_wsgi:application",
-                                     env | {"BENCH_BARE_DIR": f"{var}/bare"})
-            sizes = ", ".join(f"{name} {len(body) / 1e3:,.0f} KB"
-                              for name, (_, _, body) in found.items())
-            print(f"{label}: catalog {SERVICES} services ({sizes}); gunicorn 2 workers x 4 "
-                  f"threads, wrk 8 connections, {ROUNDS} rounds of {SECONDS:g} s, median ratio",
-                  flush=True)
+            bare, floor_base = serve(
+                "bench._bare_wsgi:application", env | {"BENCH_BARE_DIR": f"{var}/bare"}
+            )
+            sizes = ", ".join(
+                f"{name} {len(body) / 1e3:,.0f} KB" for name, (_, _, body) in found.items()
+            )
+            print(
+                f"{label}: catalog {SERVICES} services ({sizes}); gunicorn 2 workers x 4 "
+                f"threads, wrk 8 connections, {ROUNDS} rounds of {SECONDS:g} s, median ratio",
+                flush=True,
+            )
             scripts = f"{var}/wrk"
             os.makedirs(scripts)
-            results = [figure(name, (f"{base}/api/v2", form, headers),
-                              (f"{floor_base}/{name.replace(' ', '-')}", form, headers), scripts)
-                       for name, (form, headers, _) in found.items()]
+            results = [
+                figure(
+                    name,
+                    (f"{base}/api/v2", form, headers),
+                    (f"{floor_base}/{name.replace(' ', '-')}", form, headers),
+                    scripts,
+                )
+                for name, (form, headers, _) in found.items()
+            ]
             return all(results)
         finally:
             for server in (proc, bare):
@@ -188,8 +249,9 @@ def main() -> bool:
     if shutil.which("wrk") is None:
         raise SystemExit("bench/api.py needs wrk (apt-get install wrk)")
     with sandbox_process(services=SERVICES) as sandbox:
-        return all([run(label, kind, cache_url, sandbox)
-                    for label, kind, cache_url in configurations()])
+        return all(
+            [run(label, kind, cache_url, sandbox) for label, kind, cache_url in configurations()]
+        )
 
 
 if __name__ == "__main__":

@@ -74,10 +74,14 @@ class RedisCounter:
 
 # --- SQLite, the embedded default ----------------------------------------------------------
 
-SCHEMA = ("CREATE TABLE IF NOT EXISTS hits (bucket TEXT PRIMARY KEY, count INTEGER NOT NULL,"
-          " expires REAL NOT NULL) WITHOUT ROWID")
-UPSERT = ("INSERT INTO hits (bucket, count, expires) VALUES (?, 1, ?) ON CONFLICT (bucket) "
-          "DO UPDATE SET count = count + 1 RETURNING count")
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS hits (bucket TEXT PRIMARY KEY, count INTEGER NOT NULL,"
+    " expires REAL NOT NULL) WITHOUT ROWID"
+)
+UPSERT = (
+    "INSERT INTO hits (bucket, count, expires) VALUES (?, 1, ?) ON CONFLICT (bucket) "
+    "DO UPDATE SET count = count + 1 RETURNING count"
+)
 PRUNE_EVERY = 60.0  # seconds between deletions of forgotten buckets, per process
 
 
@@ -98,8 +102,9 @@ class SqliteCounter:
         if self._db is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lockfile = open(f"{self.path}.lock", "ab")  # noqa: SIM115 - kept open
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                 timeout=30)
+            db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
             with self._locked():
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(SCHEMA)
@@ -116,8 +121,10 @@ class SqliteCounter:
             db = self._open()
             with self._locked():
                 if unless is not None:
-                    row = db.execute("SELECT count FROM hits WHERE bucket = ? AND expires > ?",
-                                     (unless[0], moment)).fetchone()
+                    row = db.execute(
+                        "SELECT count FROM hits WHERE bucket = ? AND expires > ?",
+                        (unless[0], moment),
+                    ).fetchone()
                     if row is not None and row[0] >= unless[1]:
                         return None
                 if moment - self._pruned > PRUNE_EVERY:
@@ -127,8 +134,13 @@ class SqliteCounter:
 
     def read(self, bucket: str) -> int:
         with self._lock:
-            row = self._open().execute("SELECT count FROM hits WHERE bucket = ? AND expires > ?",
-                                       (bucket, time.time())).fetchone()
+            row = (
+                self._open()
+                .execute(
+                    "SELECT count FROM hits WHERE bucket = ? AND expires > ?", (bucket, time.time())
+                )
+                .fetchone()
+            )
         return row[0] if row else 0
 
     def clear(self) -> None:

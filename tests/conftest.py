@@ -18,8 +18,8 @@ def _collected_static(django_db_blocker) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits (their counter), sign-in limits, branding and the API's ready services list live in the
-    cache: nothing leaks from one test into the next."""
+    """Rate limits (their counter), sign-in limits, branding and the API's ready services
+    list live in the cache: nothing leaks from one test into the next."""
     from panel.ratecount import counter
 
     cache.clear()

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -50,7 +51,7 @@ def _json(reply: Reply, status: int = 200, request: HttpRequest | None = None) -
     if isinstance(reply, Listing):  # ready bytes, ready gzipped for a client that takes it
         gzipped = request is not None and ACCEPTS_GZIP.search(
             request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        response = HttpResponse(reply.gzipped if gzipped else reply, content_type=JSON)
+        response = HttpResponse(reply.gzipped if gzipped else reply.body, content_type=JSON)
         response["Vary"] = "Accept-Encoding"
         if gzipped:
             response["Content-Encoding"] = "gzip"
@@ -71,14 +72,25 @@ def _too_many(message: str, wait: int) -> HttpResponse:
 
 
 @csrf_exempt
-@never_cache
 def endpoint(request: HttpRequest) -> HttpResponse:
     """`POST /api/v2`: `key`, `action` and the action's parameters, form-encoded."""
     try:
-        return _call(request)
+        response = _call(request)
     except Exception:
         log.exception("API call failed")
-        return _error("Internal error")
+        response = _error("Internal error")
+    return never_stored(response)
+
+
+NEVER_STORED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_stored(response: HttpResponse) -> HttpResponse:
+    """What `never_cache` writes (tested alike), without parsing and rewriting the header on
+    every call: answers carry balances and orders, no cache may keep them."""
+    response.headers["Expires"] = http_date()
+    response.headers["Cache-Control"] = NEVER_STORED
+    return response
 
 
 def _call(request: HttpRequest) -> HttpResponse:
