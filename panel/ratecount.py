@@ -28,6 +28,11 @@ from django.core.cache import cache
 type Unless = tuple[str, int] | None
 
 
+def clock() -> float:
+    """When a bucket expires (a function, so tests can move it)."""
+    return time.time()
+
+
 class Counter(Protocol):
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None: ...
 
@@ -78,10 +83,12 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS hits (bucket TEXT PRIMARY KEY, count INTEGER NOT NULL,"
     " expires REAL NOT NULL) WITHOUT ROWID"
 )
-UPSERT = (
-    "INSERT INTO hits (bucket, count, expires) VALUES (?, 1, ?) ON CONFLICT (bucket) "
-    "DO UPDATE SET count = count + 1 RETURNING count"
-)
+# A row past its expiry (not pruned yet) starts again from one.
+UPSERT = """INSERT INTO hits (bucket, count, expires) VALUES (:bucket, 1, :expires)
+ON CONFLICT (bucket) DO UPDATE SET
+  count = CASE WHEN hits.expires > :now THEN hits.count + 1 ELSE 1 END,
+  expires = CASE WHEN hits.expires > :now THEN hits.expires ELSE :expires END
+RETURNING count"""
 PRUNE_EVERY = 60.0  # seconds between deletions of forgotten buckets, per process
 
 
@@ -116,7 +123,7 @@ class SqliteCounter:
         return _Flock(self._lockfile.fileno())
 
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None:
-        moment = time.time()
+        moment = clock()
         with self._lock:
             db = self._open()
             with self._locked():
@@ -130,7 +137,9 @@ class SqliteCounter:
                 if moment - self._pruned > PRUNE_EVERY:
                     db.execute("DELETE FROM hits WHERE expires <= ?", (moment,))
                     self._pruned = moment
-                return db.execute(UPSERT, (bucket, moment + ttl)).fetchone()[0]
+                return db.execute(
+                    UPSERT, {"bucket": bucket, "expires": moment + ttl, "now": moment}
+                ).fetchone()[0]
 
     def read(self, bucket: str) -> int:
         with self._lock:
