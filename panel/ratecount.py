@@ -146,7 +146,7 @@ class SqliteCounter:
             row = (
                 self._open()
                 .execute(
-                    "SELECT count FROM hits WHERE bucket = ? AND expires > ?", (bucket, time.time())
+                    "SELECT count FROM hits WHERE bucket = ? AND expires > ?", (bucket, clock())
                 )
                 .fetchone()
             )
