@@ -22,7 +22,7 @@ from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.http import HttpResponse
-from django.urls import set_script_prefix
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils.module_loading import import_string
 
 from panel.api import views
@@ -136,7 +136,9 @@ class LeanApi:
         return self.serve(request, start_response)
 
     def serve(self, request: WSGIRequest, start_response: StartResponse) -> list[bytes]:
-        set_script_prefix(get_script_name(request.environ))
+        prefix = get_script_name(request.environ)
+        if get_script_prefix() != prefix.rstrip("/") + "/":  # rarely other than "/"
+            set_script_prefix(prefix)
         signals.request_started.send(sender=self.__class__, environ=request.environ)
         response = views.endpoint(request)  # catches everything: never a 500
         if self.headers is None:
