@@ -133,7 +133,11 @@ class LeanApi:
             return self.app(environ, start_response)
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return self.app(environ, start_response)
-        return self.serve(request, start_response)
+        try:
+            return self.serve(request, start_response)
+        except Exception:  # the view catches its own; this is for what surrounds it
+            log.exception("API call failed around the view")
+            return _send(views._error("Internal error"), start_response)
 
     def serve(self, request: WSGIRequest, start_response: StartResponse) -> list[bytes]:
         prefix = get_script_name(request.environ)

@@ -210,3 +210,14 @@ def test_services_gzipped_for_a_client_that_takes_it(wsgi, client, alice_key, pr
     assert again == packed, "made once, served again"
     _, headers, _ = wsgi("POST", "/api/v2", body, HTTP_ACCEPT_ENCODING="identity")
     assert "Content-Encoding" not in headers
+
+
+def test_a_failure_around_the_view_is_answered_as_json(wsgi, monkeypatch, caplog):
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "endpoint", broken)
+    status, headers, content = wsgi("POST", "/api/v2", form(key="k", action="balance"))
+    assert (status, content) == (200, b'{"error":"Internal error"}')
+    assert headers["Content-Type"] == "application/json"
+    assert "boom" in caplog.text
