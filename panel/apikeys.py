@@ -44,5 +44,6 @@ def user_for_key(key: str) -> User | None:
 
 
 # Asked on every API call, where building the query through the ORM cost more than running it.
-KEY_OWNER = Prepared(lambda p: get_user_model().objects.filter(api_key_hash=p.digest,
-                                                               is_active=True))
+KEY_OWNER = Prepared(
+    lambda p: get_user_model().objects.filter(api_key_hash=p.digest, is_active=True)
+)

@@ -95,8 +95,7 @@ def services_body() -> Listing:
     if stamp is None:
         return rebuild()
     digest, built_at, built_from = stamp
-    stale = (built_from != version
-             or time.time() - built_at >= settings.API_SERVICES_MAX_AGE)
+    stale = built_from != version or time.time() - built_at >= settings.API_SERVICES_MAX_AGE
     if stale and cache.add(REBUILDING, 1, REBUILD_LOCK_SECONDS):
         try:
             return rebuild()
