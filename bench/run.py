@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SKIP = {"__init__.py", "run.py", "common.py", "poll_setup.py"}
+SKIP = {"__init__.py", "run.py", "common.py", "poll_setup.py", "urls.py"}
 
 
 def main() -> int:
