@@ -19,8 +19,9 @@ def main() -> int:
         if only and script.stem not in only:
             continue
         print(f"== bench/{script.name}", flush=True)
-        result = subprocess.run([sys.executable, "-m", f"bench.{script.stem}"],
-                                cwd=HERE.parent, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", f"bench.{script.stem}"], cwd=HERE.parent, check=False
+        )
         if result.returncode:
             failed.append(script.stem)
     if failed:

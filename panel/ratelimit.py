@@ -1,9 +1,9 @@
-"""Rate limits (the customers' API, sign-in attempts), counted in the Django cache.
+"""Rate limits (the customers' API, sign-in attempts), counted by `panel.ratecount`.
 
-The cache is shared between processes: the file cache of one machine by default, Redis in
-production (`CACHE_URL`). Fixed windows: `600/m` allows 600
-calls in each calendar minute. A cache that fails is logged and lets the call through, as an
-outage of the cache must not take the API down with it.
+The counts are shared between processes: a SQLite file beside the file cache of one machine
+by default, Redis in production (`CACHE_URL`), one round trip per call. Fixed windows:
+`600/m` allows 600 calls in each calendar minute. A counter that fails is logged and lets the
+call through, as an outage of it must not take the API down with it.
 """
 
 import hashlib
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+
+from panel.ratecount import counter
 
 log = logging.getLogger(__name__)
 
@@ -78,25 +79,37 @@ def hit(name: str, who: str, rate: Rate) -> int | None:
     """Count one call; the seconds to wait when it is over the limit, else None."""
     key, left = _bucket(name, who, rate, now())
     try:
-        cache.add(key, 0, timeout=left + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=left + 1)
-            count = 1
+        count = counter().count(key, left + 1)
     except Exception:
-        log.warning("rate limit %s not counted: cache unavailable", name, exc_info=True)
+        log.warning("rate limit %s not counted: counter unavailable", name, exc_info=True)
         return None
-    return left if count > rate.count else None
+    return left if count is not None and count > rate.count else None
+
+
+def hit_unless_exhausted(name: str, who: str, rate: Rate, *, unless: tuple[str, str, Rate],
+                         ) -> tuple[str, int] | None:
+    """`exhausted(*unless)` then `hit(name, who, rate)` in one round trip: (the name of the
+    limit that refused, seconds to wait), or None. A refused `unless` counts nothing."""
+    moment = now()
+    key, left = _bucket(name, who, rate, moment)
+    other, other_left = _bucket(*unless, moment)
+    try:
+        count = counter().count(key, left + 1, unless=(other, unless[2].count))
+    except Exception:
+        log.warning("rate limit %s not counted: counter unavailable", name, exc_info=True)
+        return None
+    if count is None:
+        return unless[0], other_left
+    return (name, left) if count > rate.count else None
 
 
 def exhausted(name: str, who: str, rate: Rate) -> int | None:
     """Whether `who` has used up the window already (without counting a call)."""
     key, left = _bucket(name, who, rate, now())
     try:
-        count = cache.get(key, 0)
+        count = counter().read(key)
     except Exception:
-        log.warning("rate limit %s not read: cache unavailable", name, exc_info=True)
+        log.warning("rate limit %s not read: counter unavailable", name, exc_info=True)
         return None
     return left if count >= rate.count else None
 

@@ -18,11 +18,15 @@ def _collected_static(django_db_blocker) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits, sign-in limits, branding and the API's ready services list live in the
-    cache: nothing leaks from one test into the next."""
+    """Rate limits (their counter), sign-in limits, branding and the API's ready services
+    list live in the cache: nothing leaks from one test into the next."""
+    from panel.ratecount import counter
+
     cache.clear()
+    counter().clear()
     yield
     cache.clear()
+    counter().clear()
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +37,7 @@ def _mail_sent_in_process(request, monkeypatch):
         return
     from panel.tasks import send_email
 
-    monkeypatch.setattr(send_email, "delay",
-                        lambda **fields: send_email.apply(kwargs=fields).get())
+    monkeypatch.setattr(send_email, "delay", lambda **fields: send_email.apply(kwargs=fields).get())
 
 
 @pytest.fixture
@@ -44,8 +47,7 @@ def make_customer(db):
     from panel.accounts import create_customer
 
     def make(email: str, balance: str = "100.00"):
-        user, _ = create_customer(email=email, password="pw-secret-123",
-                                  balance=Decimal(balance))
+        user, _ = create_customer(email=email, password="pw-secret-123", balance=Decimal(balance))
         return user
 
     return make
@@ -67,8 +69,9 @@ def provider(db, sandbox):
     from provider.models import Provider
     from provider.sync import sync_provider
 
-    row = Provider.objects.create(name="sandbox", api_url=sandbox.url, api_key=sandbox.key,
-                                  timeout=1.0)
+    row = Provider.objects.create(
+        name="sandbox", api_url=sandbox.url, api_key=sandbox.key, timeout=1.0
+    )
     sync_provider(row)
     row.refresh_from_db()
     return row

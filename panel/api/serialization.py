@@ -96,6 +96,11 @@ def order_remains(order: Order) -> int:
     return 0 if order.state == State.COMPLETED else order.quantity
 
 
+# What `order_status` reads of an order (products read `accounts` too).
+ORDER_STATUS_FIELDS = ("state", "upstream_status", "charge", "refunded", "start_count",
+                       "remains", "quantity", "auto_delivery", "kind")
+
+
 def order_status(order: Order) -> dict[str, object]:
     """`status` for one order: what the customer paid (minus refunds), never the upstream's
     cost; for products, the accounts delivered so far. `charge`, `start_count` and `remains`

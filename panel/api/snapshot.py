@@ -6,16 +6,19 @@ once per catalog version and stored as bytes in the cache, with a small stamp (a
 bytes, when they were built and from which version) under a key of its own. The catalog
 publishes its version (`provider.catalog_version`) after every sync, repricing or admin edit
 that changed it; the first request that sees a version other than its stamp's rebuilds.
-Each process keeps the last list it fetched: a request reads only the stamp, and fetches the
+Each process keeps the last list it fetched: a request reads only the stamp and the
+catalog's version (in one round trip), and fetches the
 bytes again only when the stamp changed. An entry older than `API_SERVICES_MAX_AGE` is rebuilt
 by one request while the others keep serving it, which bounds what a process-local cache
 (`CACHE_URL=locmemcache://`) could miss. The keys carry the format version: bump it when the rows
 change.
 """
 
+import gzip
 import hashlib
 import json
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -31,8 +34,30 @@ STAMP = f"{KEY}:stamp"
 REBUILDING = f"{KEY}:rebuilding"
 REBUILD_LOCK_SECONDS = 60
 
-# This process's copy: (digest, body), the last list it built or fetched.
-_local: tuple[str, bytes] | None = None
+GZIP_LEVEL = 6  # 4 MB of JSON to about 250 KB, in about 0.1 s, once per list and process
+
+
+class Listing:
+    """The list's JSON bytes (never copied: 4 MB), and their gzip made once, on first demand,
+    by one thread, so that a client accepting gzip gets it at the cost of serving bytes."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            with self._lock:
+                if self._gzipped is None:
+                    self._gzipped = gzip.compress(self.body, GZIP_LEVEL, mtime=0)
+        return self._gzipped
+
+
+# This process's copy: (digest, list), the last list it built or fetched.
+_local: tuple[str, Listing] | None = None
 
 
 def build() -> bytes:
@@ -40,7 +65,7 @@ def build() -> bytes:
     return json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def rebuild() -> bytes:
+def rebuild() -> Listing:
     """Build the list and store it (bytes first, then the stamp that points at them)."""
     global _local
     try:  # read first: a change published while building is rebuilt again
@@ -49,29 +74,28 @@ def rebuild() -> bytes:
         version = None
     body = build()
     digest = hashlib.sha256(body).hexdigest()[:32]
-    _local = (digest, body)
+    _local = (digest, Listing(body))
     try:
         cache.set(KEY, (digest, body), timeout=None)
         cache.set(STAMP, (digest, time.time(), version), timeout=None)
     except Exception:
         log.warning("could not store the services list in the cache", exc_info=True)
-    return body
+    return _local[1]
 
 
-def services_body() -> bytes:
+def services_body() -> Listing:
     """The bare `services` list as JSON bytes: this process's copy while it is current."""
     global _local
-    try:
-        stamp = cache.get(STAMP)
-        version = catalog_version.current()
+    try:  # one round trip for both
+        found = cache.get_many([STAMP, catalog_version.KEY])
     except Exception:
         log.warning("cache unreadable; building the services list", exc_info=True)
-        return build()
+        return Listing(build())
+    stamp, version = found.get(STAMP), found.get(catalog_version.KEY)
     if stamp is None:
         return rebuild()
     digest, built_at, built_from = stamp
-    stale = (built_from != version
-             or time.time() - built_at >= settings.API_SERVICES_MAX_AGE)
+    stale = built_from != version or time.time() - built_at >= settings.API_SERVICES_MAX_AGE
     if stale and cache.add(REBUILDING, 1, REBUILD_LOCK_SECONDS):
         try:
             return rebuild()
@@ -83,5 +107,5 @@ def services_body() -> bytes:
     cached = cache.get(KEY)  # newer than the stamp read, if a rebuild just stored it
     if cached is None:
         return rebuild()  # evicted
-    _local = cached
-    return cached[1]
+    _local = (cached[0], Listing(cached[1]))
+    return _local[1]

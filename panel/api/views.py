@@ -10,6 +10,7 @@ the catch-all, which logs and answers "Internal error" rather than a 500 page.
 
 import json
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -18,6 +19,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -26,12 +28,14 @@ from panel.api import docs as api_docs
 from panel.api.actions import ACTIONS, Reply
 from panel.api.params import ApiError, Params
 from panel.api.serialization import currency
+from panel.api.snapshot import Listing
 from panel.apikeys import regenerate_api_key, user_for_key
 from panel.ratelimit import (
     client_address,
     exhausted,
     failed_key_rate,
     hit,
+    hit_unless_exhausted,
     per_key_rate,
 )
 
@@ -39,10 +43,20 @@ log = logging.getLogger(__name__)
 
 JSON = "application/json"
 NOT_VERIFIED = "Confirm your e-mail address before using the API: use the link we sent you"
+# As Django's GZipMiddleware reads Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 UNREADABLE = (SuspiciousOperation, BadRequest, MultiPartParserError, UnreadablePostError)
 
 
-def _json(reply: Reply, status: int = 200) -> HttpResponse:
+def _json(reply: Reply, status: int = 200, request: HttpRequest | None = None) -> HttpResponse:
+    if isinstance(reply, Listing):  # ready bytes, ready gzipped for a client that takes it
+        gzipped = request is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        response = HttpResponse(reply.gzipped if gzipped else reply.body, content_type=JSON)
+        response["Vary"] = "Accept-Encoding"
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        return response
     body = reply if isinstance(reply, bytes) else json.dumps(
         reply, ensure_ascii=False, separators=(",", ":")).encode()
     return HttpResponse(body, content_type=JSON, status=status)
@@ -59,17 +73,28 @@ def _too_many(message: str, wait: int) -> HttpResponse:
 
 
 @csrf_exempt
-@never_cache
 def endpoint(request: HttpRequest) -> HttpResponse:
     """`POST /api/v2`: `key`, `action` and the action's parameters, form-encoded. Always in
     English, whatever the client's Accept-Language or language cookie: clients parse the
     messages, and the domain's messages (placing, refunds) are translatable."""
     try:
         with translation.override("en"):
-            return _call(request)
+            response = _call(request)
     except Exception:
         log.exception("API call failed")
-        return _error("Internal error")
+        response = _error("Internal error")
+    return never_stored(response)
+
+
+NEVER_STORED = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_stored(response: HttpResponse) -> HttpResponse:
+    """What `never_cache` writes (tested alike), without parsing and rewriting the header on
+    every call: answers carry balances and orders, no cache may keep them."""
+    response.headers["Expires"] = http_date()
+    response.headers["Cache-Control"] = NEVER_STORED
+    return response
 
 
 def _call(request: HttpRequest) -> HttpResponse:
@@ -89,16 +114,22 @@ def _call(request: HttpRequest) -> HttpResponse:
         except UNREADABLE:
             return _error("Unreadable request: send a form-encoded POST")
     address = client_address(request)
-    if wait := exhausted("failed-key", address, failed_key_rate()):
-        return _too_many("Too many invalid API keys from your address", wait)
     key = form.get("key", "")
     user = user_for_key(key)
     if user is None:
+        if wait := exhausted("failed-key", address, failed_key_rate()):
+            return _too_many("Too many invalid API keys from your address", wait)
         if key:
             hit("failed-key", address, failed_key_rate())
         return _error("Invalid API key")
+    # A known key: the address's failed keys are read and the call counted in one round trip.
     rate = per_key_rate()
-    if wait := hit("key", str(user.pk), rate):
+    refused = hit_unless_exhausted("key", str(user.pk), rate,
+                                   unless=("failed-key", address, failed_key_rate()))
+    if refused is not None:
+        limit, wait = refused
+        if limit == "failed-key":
+            return _too_many("Too many invalid API keys from your address", wait)
         return _too_many(f"Rate limit exceeded ({rate})", wait)
     if not user.email_verified:  # as in the storefront: no use before the address is proven
         return _error(NOT_VERIFIED)
@@ -106,7 +137,7 @@ def _call(request: HttpRequest) -> HttpResponse:
     if action is None:
         return _error("Invalid action")
     try:
-        return _json(action(user, Params(form)))
+        return _json(action(user, Params(form)), request=request)
     except ApiError as exc:
         return _error(exc.message)
 

@@ -1,0 +1,54 @@
+"""`panel.prepared`: a queryset compiled once answers as the ORM does, with new values each
+call, in one query."""
+
+import pytest
+
+from panel.api.actions import ONE_ORDER_STATUS
+from panel.apikeys import KEY_OWNER, digest, regenerate_api_key
+from panel.prepared import Prepared
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_status_query_finds_only_ones_own_non_sms_orders(
+    owned, alice, bob, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        found = ONE_ORDER_STATUS.first(user=alice.pk, order=owned["running"].pk)
+    assert found.pk == owned["running"].pk and found.state == owned["running"].state
+    assert found.charge == owned["running"].charge  # a Decimal, as the ORM gives it
+    assert ONE_ORDER_STATUS.first(user=bob.pk, order=owned["running"].pk) is None
+    assert ONE_ORDER_STATUS.first(user=alice.pk, order=owned["sms"].pk) is None
+    product = ONE_ORDER_STATUS.first(user=alice.pk, order=owned["product"].pk)
+    assert product.account_list == owned["product"].account_list, "deferred, still readable"
+
+
+def test_the_key_query_reads_a_whole_customer(alice):
+    key = regenerate_api_key(alice)
+    found = KEY_OWNER.first(digest=digest(key))
+    assert (found.pk, found.email, found.email_verified) == (
+        alice.pk,
+        alice.email,
+        alice.email_verified,
+    )
+    assert found.date_joined == alice.date_joined  # converted as the ORM converts it
+    alice.is_active = False
+    alice.save()
+    assert KEY_OWNER.first(digest=digest(key)) is None
+
+
+def test_built_once(alice, bob):
+    from panel.models import User
+
+    builds = []
+    prepared = Prepared(lambda p: builds.append(1) or User.objects.filter(pk=p.pk))
+    assert prepared.first(pk=alice.pk).email == alice.email
+    assert prepared.first(pk=bob.pk).email == bob.email
+    assert builds == [1]
+
+
+def test_a_value_that_never_reaches_the_sql_is_refused(alice):
+    from panel.models import User
+
+    with pytest.raises(ValueError):
+        Prepared(lambda p: User.objects.filter(pk=alice.pk) if p.pk else None).first(pk=1)
