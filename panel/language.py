@@ -19,6 +19,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from panel.locale_middleware import english_only
+
 SIGNED_IN = "_language_signed_in"
 
 
@@ -75,6 +77,8 @@ class RememberLanguage:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if english_only(request):  # the API: no account language, and no session to read
+            return self.get_response(request)
         user = getattr(request, "user", None)
         cookie = settings.LANGUAGE_COOKIE_NAME
         if (

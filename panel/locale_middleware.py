@@ -13,14 +13,14 @@ from django.utils import translation
 ENGLISH_ONLY_PREFIX = "/api/v2"
 
 
-def _english_only(request: HttpRequest) -> bool:
+def english_only(request: HttpRequest) -> bool:
     path = request.path_info
     return path == ENGLISH_ONLY_PREFIX or path.startswith(ENGLISH_ONLY_PREFIX + "/")
 
 
 class PanelLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
-        if _english_only(request):
+        if english_only(request):
             # Put back afterwards: a thread's language outlives the request otherwise.
             request._language_before = translation.get_language()
             translation.activate(settings.LANGUAGE_CODE)
@@ -29,7 +29,7 @@ class PanelLocaleMiddleware(LocaleMiddleware):
         super().process_request(request)
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if _english_only(request):
+        if english_only(request):
             response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
             before = getattr(request, "_language_before", None)
             if before:

@@ -40,6 +40,8 @@ INERT = frozenset(
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
         "django_htmx.middleware.HtmxMiddleware",
+        "panel.language.RememberLanguage",  # a signed-in person's language: no session here
+        "panel.storefront.referral_visits.ReferralVisits",  # GET ?ref= only
     }
 )
 # Middleware whose response side an API answer goes through, as in the stack.
@@ -49,6 +51,9 @@ RESPONSE_SIDE = frozenset(
         "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "django.middleware.csp.ContentSecurityPolicyMiddleware",
+        # Content-Language: en, and the thread's language put back (the view answers in
+        # English under translation.override).
+        "panel.locale_middleware.PanelLocaleMiddleware",
     }
 )
 

@@ -142,6 +142,12 @@ def test_a_middleware_it_does_not_know_turns_it_off(settings):
     assert lean.LeanApi(lambda environ, start: [b""]).response_side is None
 
 
+def test_the_projects_own_middleware_keeps_it_on():
+    """A middleware added to the project without a word here would turn the lean path off
+    for every call, silently: every class in MIDDLEWARE must be one it knows."""
+    assert lean.LeanApi(lambda environ, start: [b""]).response_side is not None
+
+
 def test_never_a_500(wsgi, alice_key, provider, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     for body in (
