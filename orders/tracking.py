@@ -29,7 +29,7 @@ from orders.ledger import refund_order
 from orders.models import Kind, Order, OrderEvent
 from orders.states import FINAL, State
 from orders.transitions import move
-from panel.bulk import update_rows
+from provider.bulk import update_rows
 from provider.client import AnswerUnreadable, OrderStatus, ProviderClient, ProviderError
 from provider.models import Provider
 

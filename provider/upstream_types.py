@@ -520,11 +520,19 @@ def parse_service_ids(data: object) -> tuple[int, ...]:
     return tuple(ids)
 
 
+service_label = _labelled("service", "service")
+
+
+def service_rows(data: object) -> list[object]:
+    """The rows of a `services` answer, each as sent: for a sync that reads only the rows it
+    writes (`provider.sync_rows`), each by `parse_service`."""
+    return list(as_list(data, "services"))
+
+
 def parse_services(data: object) -> ServicesPage:
     """The HstockPlus page object, or the standard dialect's bare list (one page of all).
     A service row the panel cannot take is skipped and listed in `skipped`."""
-    services = _read_rows(as_list(data, "services"), parse_service,
-                          _labelled("service", "service"))
+    services = _read_rows(as_list(data, "services"), parse_service, service_label)
     count = len(services) + len(services.skipped)
     page = (
         ServicesPage(tuple(services), total=count, page=1, limit=count, total_pages=1)
