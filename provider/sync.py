@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -148,9 +149,13 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     categories = _optional(client.categories)
     categories = RowsRead() if categories is None else categories
     progress(f"  {len(categories)} categories")
-    services = client.service_rows()
+    # The whole list and the subcategory listings at once: each call's answer is decoded
+    # while the others are still on the wire.
+    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 1) as pool:
+        listed = pool.submit(client.service_rows)
+        subcategory_of = fetch_subcategories(client, categories, pool)
+        services = listed.result()
     progress(f"  {len(services)} service rows")
-    subcategory_of = fetch_subcategories(client, categories)
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
     if countries is not None:
@@ -162,8 +167,8 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped)
 
 
-def fetch_subcategories(client: ProviderClient,
-                        categories: list[UpstreamCategory]) -> dict[int, str]:
+def fetch_subcategories(client: ProviderClient, categories: list[UpstreamCategory],
+                        pool: ThreadPoolExecutor) -> dict[int, str]:
     """Each service's subcategory name, by service id.
 
     HstockPlus service rows carry no subcategory; the `subcategory` filter tells. Every row
@@ -173,11 +178,10 @@ def fetch_subcategories(client: ProviderClient,
     names = list(dict.fromkeys(sub for category in categories
                                for sub in category.subcategories))
     subcategory_of: dict[int, str] = {}
-    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY) as pool:
-        answers = pool.map(lambda name: client.service_ids(subcategory=name), names)
-        for name, ids in zip(names, answers, strict=True):
-            for service_id in ids:
-                subcategory_of[service_id] = name
+    answers = pool.map(lambda name: client.service_ids(subcategory=name), names)
+    for name, ids in zip(names, answers, strict=True):
+        for service_id in ids:
+            subcategory_of[service_id] = name
     return subcategory_of
 
 
@@ -389,12 +393,21 @@ def insert_services(rows: list[dict]) -> None:
         return
     fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
-    dates = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
+    dates = [f.attname for f in fields if isinstance(f, models.DateTimeField)]
     adapt = connection.ops.adapt_datetimefield_value
-    insert_rows(Service, [f.column for f in fields],
-                (tuple(adapt(row.get(name, defaults[name])) if name in dates
-                       else row.get(name, defaults[name]) for name in defaults)
-                 for row in rows))
+    adapted: dict[object, object] = {}  # a sync stamps every row with the same moment
+    row_tuple = itemgetter(*defaults)
+
+    def database_values(row: dict) -> tuple:
+        merged = defaults | row
+        for name in dates:
+            moment = merged[name]
+            if moment not in adapted:
+                adapted[moment] = adapt(moment)
+            merged[name] = adapted[moment]
+        return row_tuple(merged)
+
+    insert_rows(Service, [f.column for f in fields], map(database_values, rows))
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,

@@ -514,7 +514,13 @@ def _named(text: str, name: str) -> str:
 def parse_service_ids(data: object) -> tuple[int, ...]:
     """Only the ids of a `services` answer: cheap when the rest is already known. An id the
     panel cannot hold is left out (its row is refused by the full answer anyway)."""
-    ids = _read_rows(as_list(data, "services"),
+    rows = as_list(data, "services")
+    # The common answer, every id a plain JSON integer in range, read without building a
+    # Decimal per row; anything else goes through `int_field` below.
+    ids = [row.get("service") if type(row) is dict else None for row in rows]
+    if all(type(value) is int and 0 < value <= BIGINT_MAX for value in ids):
+        return tuple(ids)
+    ids = _read_rows(rows,
                      lambda row: int_field(as_object(row, "a service"), "service", low=1),
                      _labelled("service", "service"))
     return tuple(ids)
