@@ -39,7 +39,9 @@ class RowDigests:
                 sorted(book.overrides_below_cost),
             )
         )
-        self._base = hashlib.blake2b(DERIVATION + b"\x00" + rules.encode(), digest_size=8)
+        # The rule book keys every digest (BLAKE2b takes a key of up to 64 bytes).
+        self._key = hashlib.blake2b(DERIVATION + b"\x00" + rules.encode()).digest()
+        self._prefixes: dict[str | None, bytes] = {}
 
     def of(self, row: object, subcategory: str | None) -> int | None:
         """The digest of `row` filed under `subcategory`, as a signed 64-bit integer; None
@@ -50,6 +52,9 @@ class RowDigests:
             data = orjson.dumps(row, default=_tagged)
         except orjson.JSONEncodeError:  # nested deeper than orjson writes
             return None
-        digest = self._base.copy()
-        digest.update((subcategory or "").encode("utf-8", "surrogatepass") + b"\x00" + data)
-        return int.from_bytes(digest.digest(), "big", signed=True)
+        prefix = self._prefixes.get(subcategory)
+        if prefix is None:
+            name = (subcategory or "").encode("utf-8", "surrogatepass")
+            prefix = self._prefixes[subcategory] = name + b"\x00"
+        digest = hashlib.blake2b(prefix + data, digest_size=8, key=self._key).digest()
+        return int.from_bytes(digest, "big", signed=True)
