@@ -20,7 +20,10 @@ if __name__ == "__main__":
         start = time.perf_counter()
         call_command("sync_catalog", verbosity=0)
         elapsed = time.perf_counter() - start
-    writes = [q["sql"] for q in queries.captured_queries
-              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY"))
-              and "provider_service" in q["sql"]]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY"))
+        and "provider_service" in q["sql"]
+    ]
     print(f"{elapsed:.6f} {len(writes)}")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('provider', '0005_action_support'),
+        ("provider", "0005_action_support"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='sync_digest',
+            model_name="service",
+            name="sync_digest",
             field=models.BigIntegerField(blank=True, editable=False, null=True),
         ),
     ]

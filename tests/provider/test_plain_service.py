@@ -16,22 +16,59 @@ from tests.fixtures.hostile import good_service
 
 texts = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", " ", "Likes", " Likes ", "a\tb", "a\nb", "a\r\nb", "\u202eevil",
-                     "x\x00y", "\ud800", "K" * 301, "C" * 201, " smm ", "PRODUCT"]))
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Likes",
+            " Likes ",
+            "a\tb",
+            "a\nb",
+            "a\r\nb",
+            "\u202eevil",
+            "x\x00y",
+            "\ud800",
+            "K" * 301,
+            "C" * 201,
+            " smm ",
+            "PRODUCT",
+        ]
+    ),
+)
 numbers = st.one_of(
-    st.integers(min_value=-3, max_value=2**63 + 2), st.sampled_from([0, 1, 2**31 - 1, 2**31]),
-    st.booleans(), st.floats(allow_nan=False, width=32), st.decimals(allow_nan=False,
-                                                                       places=8),
-    st.sampled_from(["1", "1.5", " 2 ", "-1", "1e3", "0.0000001", "abc", "", "1e999999999"]))
+    st.integers(min_value=-3, max_value=2**63 + 2),
+    st.sampled_from([0, 1, 2**31 - 1, 2**31]),
+    st.booleans(),
+    st.floats(allow_nan=False, width=32),
+    st.decimals(allow_nan=False, places=8),
+    st.sampled_from(["1", "1.5", " 2 ", "-1", "1e3", "0.0000001", "abc", "", "1e999999999"]),
+)
 values = st.one_of(st.none(), texts, numbers, st.lists(st.integers(), max_size=2))
-FIELDS = ["service", "name", "type", "category", "rate", "min", "max", "refill", "cancel",
-          "stock", "entityType", "autoDelivery", "desc", "description", "dripfeed"]
+FIELDS = [
+    "service",
+    "name",
+    "type",
+    "category",
+    "rate",
+    "min",
+    "max",
+    "refill",
+    "cancel",
+    "stock",
+    "entityType",
+    "autoDelivery",
+    "desc",
+    "description",
+    "dripfeed",
+]
 
 
 @st.composite
 def rows(draw) -> dict:
-    row = good_service(draw(st.integers(min_value=1, max_value=50)),
-                       desc=draw(st.sampled_from(["Fast\nand steady", "", None])))
+    row = good_service(
+        draw(st.integers(min_value=1, max_value=50)),
+        desc=draw(st.sampled_from(["Fast\nand steady", "", None])),
+    )
     for name in draw(st.lists(st.sampled_from(FIELDS), max_size=4, unique=True)):
         if draw(st.booleans()):
             row.pop(name, None)
@@ -60,6 +97,12 @@ def test_a_plain_row_takes_the_fast_path():
 
 
 def test_a_row_with_anything_to_clean_or_check_is_read_in_full():
-    for changed in ({"name": "Likes\u202e"}, {"rate": 1}, {"min": "10"}, {"refill": 1},
-                    {"category": "a\nb"}, {"service": True}):
+    for changed in (
+        {"name": "Likes\u202e"},
+        {"rate": 1},
+        {"min": "10"},
+        {"refill": 1},
+        {"category": "a\nb"},
+        {"service": True},
+    ):
         assert _plain_service(good_service(7, **changed)) is None

@@ -23,14 +23,15 @@ class Catalog:
     def __init__(self, upstream: HostileUpstream, count: int) -> None:
         self.rows = {n: good_service(n) for n in range(1, count + 1)}
         self.sub = {n: "Likes" if n % 2 else "Followers" for n in self.rows}
-        upstream.answer("categories", {"categories": [
-            {"category": "Hostile", "subcategories": ["Followers", "Likes"]}]})
+        upstream.answer(
+            "categories",
+            {"categories": [{"category": "Hostile", "subcategories": ["Followers", "Likes"]}]},
+        )
         upstream.answer("services", self.answer)
 
     def answer(self, form: dict[str, str]) -> dict:
         wanted = form.get("subcategory")
-        return {"services": [row for n, row in self.rows.items()
-                             if wanted in (None, self.sub[n])]}
+        return {"services": [row for n, row in self.rows.items() if wanted in (None, self.sub[n])]}
 
 
 @pytest.fixture
@@ -42,8 +43,9 @@ def upstream():
 
 @pytest.fixture
 def provider(upstream) -> Provider:
-    return Provider.objects.create(name="digest", api_url=upstream.url, api_key=upstream.key,
-                                   timeout=2.0)
+    return Provider.objects.create(
+        name="digest", api_url=upstream.url, api_key=upstream.key, timeout=2.0
+    )
 
 
 @pytest.fixture
@@ -86,8 +88,7 @@ def test_a_changed_row_is_read_and_written(upstream, provider, reads):
     assert reads == []
 
 
-def test_a_stored_row_turned_hostile_is_refused_and_taken_off_sale(upstream, provider,
-                                                                    reads):
+def test_a_stored_row_turned_hostile_is_refused_and_taken_off_sale(upstream, provider, reads):
     catalog = Catalog(upstream, 5)
     sync_provider(provider)
     catalog.rows[3] = good_service(3, rate="-1")
@@ -98,8 +99,7 @@ def test_a_stored_row_turned_hostile_is_refused_and_taken_off_sale(upstream, pro
     assert service.rate == D("1.00")  # the refused value was never written
 
 
-def test_a_row_sent_differently_but_read_the_same_only_updates_its_digest(upstream,
-                                                                          provider):
+def test_a_row_sent_differently_but_read_the_same_only_updates_its_digest(upstream, provider):
     catalog = Catalog(upstream, 3)
     sync_provider(provider)
     before = Service.objects.get(upstream_id=2).sync_digest
@@ -130,8 +130,7 @@ def test_a_rule_change_reads_every_row_again(upstream, provider, reads):
     assert Service.objects.get(upstream_id=1).sell_price == D("1.5000")
 
 
-def test_a_service_back_after_leaving_is_restored_though_its_row_is_the_same(upstream,
-                                                                           provider):
+def test_a_service_back_after_leaving_is_restored_though_its_row_is_the_same(upstream, provider):
     catalog = Catalog(upstream, 4)
     sync_provider(provider)
     row = catalog.rows.pop(4)
@@ -145,8 +144,12 @@ def test_a_service_back_after_leaving_is_restored_though_its_row_is_the_same(ups
 def test_a_service_listed_twice_counts_once_as_first_listed(upstream, provider):
     catalog = Catalog(upstream, 2)
     sync_provider(provider)
-    upstream.answer("services", lambda form: {"services": [
-        *catalog.answer(form)["services"], good_service(1, name="Second listing")]})
+    upstream.answer(
+        "services",
+        lambda form: {
+            "services": [*catalog.answer(form)["services"], good_service(1, name="Second listing")]
+        },
+    )
     summary = sync_provider(provider)
     assert Service.objects.get(upstream_id=1).name == "Service 1"
     assert summary.unchanged == 2
@@ -157,8 +160,9 @@ def test_queries_are_the_same_at_400_and_20000_services(upstream, mode):
     counts = []
     for count in (400, 20_000):
         Catalog(upstream, count)
-        provider = Provider.objects.create(name=f"p{count}", api_url=upstream.url,
-                                           api_key=upstream.key, timeout=20.0)
+        provider = Provider.objects.create(
+            name=f"p{count}", api_url=upstream.url, api_key=upstream.key, timeout=20.0
+        )
         if mode == "again":
             sync_provider(provider)
         with CaptureQueriesContext(connection) as queries:
