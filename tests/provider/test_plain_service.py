@@ -1,5 +1,6 @@
-"""`parse_service`'s fast path for plain rows (`_plain_service`) gives exactly what the full
-reader (`_read_service`) gives, or declines: rows of every shape, generated."""
+"""The fast paths for plain rows (`_plain_service`, `_plain_status`) give exactly what the
+full readers (`_read_service`, `_read_order_status`) give, or decline: rows of every shape,
+generated."""
 
 from decimal import Decimal as D
 
@@ -9,7 +10,10 @@ from hypothesis import strategies as st
 from provider.upstream_types import (
     MalformedAnswer,
     _plain_service,
+    _plain_status,
+    _read_order_status,
     _read_service,
+    parse_order_status,
     parse_service,
 )
 from tests.fixtures.hostile import good_service
@@ -106,3 +110,64 @@ def test_a_row_with_anything_to_clean_or_check_is_read_in_full():
         {"service": True},
     ):
         assert _plain_service(good_service(7, **changed)) is None
+
+
+STATUS_FIELDS = [
+    "status",
+    "charge",
+    "start_count",
+    "remains",
+    "currency",
+    "entityType",
+    "autoDelivery",
+    "accounts",
+]
+
+
+@st.composite
+def status_entries(draw) -> dict:
+    entry = {
+        "charge": "0.05",
+        "start_count": "0",
+        "status": "In progress",
+        "remains": "100",
+        "currency": "USD",
+    }
+    for name in draw(st.lists(st.sampled_from(STATUS_FIELDS), max_size=4, unique=True)):
+        if draw(st.booleans()):
+            entry.pop(name, None)
+        else:
+            entry[name] = draw(
+                st.one_of(
+                    values,
+                    st.sampled_from(
+                        ["007", "\uff11\uff12", "²", "9" * 19, "-5", " 5", "0.5", "USDT", " usd "]
+                    ),
+                )
+            )
+    return entry
+
+
+@settings(max_examples=1500, deadline=None)
+@given(status_entries())
+def test_the_status_fast_path_agrees_with_the_full_reader_or_declines(entry):
+    fast = _plain_status(entry)
+    try:
+        full = _read_order_status(entry)
+    except MalformedAnswer:
+        assert fast is None
+        return
+    assert fast is None or fast == full
+    assert parse_order_status(entry) == full
+
+
+def test_a_plain_status_takes_the_fast_path():
+    entry = {
+        "charge": "0.05",
+        "start_count": "0",
+        "status": "In progress",
+        "remains": "100",
+        "currency": "USD",
+    }
+    assert _plain_status(entry) == _read_order_status(entry)
+    assert _plain_status({**entry, "accounts": ["a:b"]}) is None
