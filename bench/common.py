@@ -53,12 +53,15 @@ def sandbox_process(*, services: int = 40, latency_ms: int = 0) -> Iterator[str]
 
 
 @contextlib.contextmanager
-def shaped_upstream_process(*, services: int = 20_000) -> Iterator[str]:
+def shaped_upstream_process(*, services: int = 20_000, orders: int = 0,
+                            latency_ms: int = 0) -> Iterator[str]:
     """The realistic-shape upstream (bench/upstream.py) on its own process; yields its base
-    URL. Its API answers at {base}/api/v2 like the sandbox's."""
+    URL. Its API answers at {base}/api/v2 like the sandbox's; with `orders`, it answers the
+    status of orders 1..orders from prepared answers after `latency_ms`."""
     port = free_port()
     proc = subprocess.Popen([PYTHON, "-m", "bench.upstream", "--port", str(port),
-                             "--services", str(services)], cwd=ROOT,
+                             "--services", str(services), "--orders", str(orders),
+                             "--latency-ms", str(latency_ms)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -3,16 +3,20 @@
 shared between categories (a real catalog repeats "Followers", "Likes"... per platform).
 
 It answers `categories`, `services` (with the `category` and `subcategory` filters) and
-`balance`; anything else gets "Invalid action", as a standard panel would, so a sync leaves
-the SMS catalog out. Every answer is built once, up front, and sent as bytes, so the upstream
-costs the figures as little as possible. Counts calls by action at GET /calls.
+`balance`; with `--orders N`, `status` too, by `order` or `orders=1,2,...` (multi-status),
+for orders 1..N, all "In progress", after `--latency-ms`; anything else gets "Invalid
+action", as a standard panel would, so a sync leaves the SMS catalog out. Every answer (each
+order's status entry) is built once, up front, and sent as bytes, so the upstream costs the
+figures as little as possible: an upstream that runs elsewhere costs the panel's machine
+nothing. Counts calls by action at GET /calls, forgets them at DELETE /calls.
 
-    python -m bench.upstream --port 9100 [--services 20000]
+    python -m bench.upstream --port 9100 [--services 20000] [--orders 10000 --latency-ms 50]
 """
 
 import argparse
 import json
 import socket
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -48,9 +52,15 @@ def shaped_catalog(services: int) -> tuple[list[dict], list[dict], dict[str, str
 
 
 class Upstream:
-    def __init__(self, services: int) -> None:
+    def __init__(self, services: int, orders: int = 0, latency_ms: int = 0) -> None:
         self.categories, self.rows, self.sub_of = shaped_catalog(services)
         self.calls: Counter[str] = Counter()
+        self.latency = latency_ms / 1000
+        # Each order's status entry, as the sandbox writes one for an order in progress.
+        self.status_entries = {
+            str(n): self._dump({"charge": "0.05", "start_count": "0", "status": "In progress",
+                                "remains": "100", "currency": "USD"})
+            for n in range(1, orders + 1)}
         self.bodies = {
             ("categories", "", ""): self._dump({"categories": self.categories}),
             ("services", "", ""): self._dump({"services": self.rows}),
@@ -70,6 +80,8 @@ class Upstream:
 
     def answer(self, form: dict[str, str]) -> bytes:
         action = form.get("action", "")
+        if action == "status" and self.status_entries:
+            return self.status(form)
         key = (action, form.get("category", ""), form.get("subcategory", ""))
         self.calls[action if not any(key[1:]) else f"{action} filtered"] += 1
         if key in self.bodies:
@@ -79,8 +91,20 @@ class Upstream:
         return self._dump({"error": "Invalid action"})
 
 
-def serve(port: int, services: int) -> None:
-    upstream = Upstream(services)
+    def status(self, form: dict[str, str]) -> bytes:
+        self.calls["status"] += 1
+        time.sleep(self.latency)  # the round trip to an upstream elsewhere; no CPU spent
+        missing = b'{"error":"Incorrect order ID"}'
+        if "orders" in form:
+            ids = [token for token in form["orders"].split(",") if token]
+            return b"{" + b",".join(b'"%s":%s' % (token.encode(),
+                                                  self.status_entries.get(token, missing))
+                                    for token in ids) + b"}"
+        return self.status_entries.get(form.get("order", ""), missing)
+
+
+def serve(port: int, services: int, orders: int = 0, latency_ms: int = 0) -> None:
+    upstream = Upstream(services, orders, latency_ms)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real upstream's front end
@@ -98,6 +122,10 @@ def serve(port: int, services: int) -> None:
 
         def do_GET(self) -> None:
             self._send(json.dumps(upstream.calls).encode())
+
+        def do_DELETE(self) -> None:
+            upstream.calls.clear()
+            self._send(b"{}")
 
         def _send(self, body: bytes) -> None:
             self.send_response(200)
@@ -118,5 +146,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--services", type=int, default=20_000)
+    parser.add_argument("--orders", type=int, default=0)
+    parser.add_argument("--latency-ms", type=int, default=0)
     args = parser.parse_args()
-    serve(args.port, args.services)
+    serve(args.port, args.services, args.orders, args.latency_ms)

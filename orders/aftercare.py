@@ -31,8 +31,8 @@ from django.utils import timezone
 from orders.models import Kind, Order, OrderEvent, Refill, RefillState
 from orders.states import FINAL, State
 from orders.tracking import settle
-from panel.bulk import update_rows
 from panel.models import User
+from provider.bulk import update_rows
 from provider.client import ProviderClient, ProviderError, ProviderRejected
 from provider.models import Provider
 

@@ -29,9 +29,10 @@ from affiliates.commission import credit_commission
 from orders.ledger import refund_order
 from orders.models import Kind, Order, OrderEvent
 from orders.notices import order_ended
+from orders.poll_rows import PolledOrder, check_interval, polled_orders
 from orders.states import FINAL, State
 from orders.transitions import move
-from panel.bulk import update_rows
+from provider.bulk import update_rows
 from provider.client import AnswerUnreadable, OrderStatus, ProviderClient, ProviderError
 from provider.models import Provider
 
@@ -48,17 +49,6 @@ LEDGER_STEP = Decimal("0.0001")
 WATCH_FOR = timedelta(days=7)
 
 Fetch = Callable[[], dict[int, OrderStatus | ProviderError]]
-
-
-def check_interval(age: timedelta) -> timedelta:
-    """Young orders change fast and are checked often; old ones rarely."""
-    if age < timedelta(minutes=10):
-        return timedelta(seconds=20)
-    if age < timedelta(hours=1):
-        return timedelta(minutes=2)
-    if age < timedelta(days=1):
-        return timedelta(minutes=15)
-    return timedelta(hours=1)
 
 
 def refund_for_remains(order: Order, remains: int) -> Decimal:
@@ -97,11 +87,12 @@ def next_check(order: Order, now: datetime) -> datetime:
     return now + check_interval(now - (order.placed_at or order.created_at))
 
 
-def _status_fields(order: Order, status: OrderStatus, now: datetime) -> dict:
+def _status_fields(order: Order | PolledOrder, status: OrderStatus, now: datetime,
+                   next_at: datetime) -> dict:
     fields = {
         "upstream_status": status.status[:50],
         "last_checked_at": now,
-        "next_check_at": next_check(order, now),
+        "next_check_at": next_at,
         "status_unknown": _classify(status.status) is None,
     }
     if status.start_count is not None:
@@ -158,7 +149,7 @@ def apply_status(order_id: int, status: OrderStatus) -> str:
         if order.state != State.PLACED:
             record_late_answer(order, status, now)
             return order.state
-        fields = _status_fields(order, status, now)
+        fields = _status_fields(order, status, now, next_check(order, now))
         Order.objects.filter(pk=order_id).update(**fields)
         target = _classify(status.status)
         if fields["status_unknown"]:
@@ -280,23 +271,18 @@ def settle(order: Order, target: str, *, note: str = "", actor: object = None,
 # --- polling ---------------------------------------------------------------------------
 
 def due_orders(*, everything: bool, now: datetime | None = None,
-               limit: int | None = None) -> list[Order]:
-    """Placed orders, and settled ones still watched for a late answer (`WATCH_FOR`), with
-    only the columns a pass reads: never the encrypted `accounts`, which only an answer that
-    delivers accounts needs, and `apply_status` reads those under its row lock."""
+               limit: int | None = None) -> list[PolledOrder]:
+    """Placed orders, and settled ones still watched for a late answer (`WATCH_FOR`), as the
+    few plain columns a pass reads (`orders.poll_rows`)."""
     now = now or timezone.now()
     watched = Q(state__in=[State.COMPLETED, State.PARTIAL], next_check_at__isnull=False,
                 finished_at__gte=now - WATCH_FOR)
     orders = (Order.objects.filter(Q(state=State.PLACED) | watched, upstream_id__isnull=False)
-              .exclude(kind=Kind.SMS)
-              .only("id", "state", "provider_id", "upstream_id", "kind", "placed_at",
-                    "created_at", "upstream_status", "start_count", "remains",
-                    "upstream_charge", "upstream_currency", "status_unknown",
-                    "last_checked_at", "next_check_at"))
+              .exclude(kind=Kind.SMS))
     if not everything:
         orders = orders.filter(next_check_at__lte=now)
     orders = orders.order_by(F("last_checked_at").asc(nulls_first=True), "pk")
-    return list(orders[:limit] if limit else orders)
+    return polled_orders(orders[:limit] if limit else orders, now)
 
 
 def _fetchers(client: ProviderClient, upstream_ids: list[int], multi: bool) -> list[Fetch]:
@@ -321,7 +307,7 @@ def _fetch_one(client: ProviderClient, upstream_id: int) -> dict:
         return {upstream_id: exc}
 
 
-def _unchanged(order: Order, status: OrderStatus) -> bool:
+def _unchanged(order: PolledOrder, status: OrderStatus) -> bool:
     return (_classify(status.status) == State.PLACED and not status.accounts
             and (order.upstream_status, order.start_count, order.remains)
             == (status.status, status.start_count, status.remains)
@@ -333,7 +319,7 @@ def poll(*, everything: bool = False, limit: int | None = None,
          progress: Callable[[str], None] = lambda _: None) -> PollSummary:
     """One polling pass. `everything` ignores the schedule (the operator's refresh)."""
     summary = PollSummary()
-    by_provider: dict[int, list[Order]] = defaultdict(list)
+    by_provider: dict[int, list[PolledOrder]] = defaultdict(list)
     for order in due_orders(everything=everything, limit=limit):
         by_provider[order.provider_id].append(order)
     for provider in Provider.objects.filter(pk__in=by_provider):
@@ -356,8 +342,8 @@ class _Batch:
     """What one batch of answers writes in bulk: orders only checked, and orders whose work
     moved on."""
 
-    quiet: list[Order] = field(default_factory=list)
-    progress: list[Order] = field(default_factory=list)
+    quiet: list[PolledOrder] = field(default_factory=list)
+    progress: list[PolledOrder] = field(default_factory=list)
 
     def save(self) -> None:
         self._save_quiet()
@@ -384,7 +370,7 @@ class _Batch:
                     last_checked_at=checked, next_check_at=next_at)
 
 
-def _save_one(order: Order) -> None:
+def _save_one(order: PolledOrder) -> None:
     try:
         with transaction.atomic():
             update_rows(Order, [order], PROGRESS_FIELDS)
@@ -404,7 +390,7 @@ def flag_for_staff(order_id: int, reason: str, raw: str = "", *,
     log.warning("order %s flagged for staff: %s", order_id, reason)
 
 
-def _poll_provider(provider: Provider, orders: list[Order], concurrency: int,
+def _poll_provider(provider: Provider, orders: list[PolledOrder], concurrency: int,
                    summary: PollSummary, progress: Callable[[str], None]) -> None:
     by_upstream = {o.upstream_id: o for o in orders}
     client = provider.client()
@@ -448,7 +434,8 @@ def _as_they_arrive(pool: ThreadPoolExecutor,
 
 
 def _apply_results(results: dict[int, OrderStatus | ProviderError],
-                   by_upstream: dict[int, Order], now: datetime, summary: PollSummary) -> None:
+                   by_upstream: dict[int, PolledOrder], now: datetime,
+                   summary: PollSummary) -> None:
     """Apply one batch of answers in one transaction: outside one, SQLite commits (and
     syncs) every UPDATE on its own. Each order that settles still has its own savepoint
     (`apply_status`), so one that fails costs that order only."""
@@ -461,26 +448,26 @@ def _apply_results(results: dict[int, OrderStatus | ProviderError],
         batch.save()
 
 
-def _apply_result(order: Order, result: OrderStatus | ProviderError, now: datetime,
+def _apply_result(order: PolledOrder, result: OrderStatus | ProviderError, now: datetime,
                   summary: PollSummary, batch: _Batch) -> None:
     summary.checked += 1
     if isinstance(result, AnswerUnreadable):
         summary.flagged += 1
-        flag_for_staff(order.pk, str(result), result.raw, next_check_at=next_check(order, now))
+        flag_for_staff(order.pk, str(result), result.raw, next_check_at=order.next_check(now))
         return
     if isinstance(result, ProviderError) or _unchanged(order, result):
         if isinstance(result, ProviderError):
             summary.errors += 1
             log.info("status of order %s unavailable: %s", order.pk, result)
         order.last_checked_at = now
-        order.next_check_at = next_check(order, now)
+        order.next_check_at = order.next_check(now)
         batch.quiet.append(order)
         return
     summary.changed += 1
     if (order.state == State.PLACED and _classify(result.status) == State.PLACED
             and not result.accounts):
         # Work in progress: no state change and no money, so it can be written in bulk.
-        for name, value in _status_fields(order, result, now).items():
+        for name, value in _status_fields(order, result, now, order.next_check(now)).items():
             setattr(order, name, value)
         batch.progress.append(order)
         return
@@ -492,7 +479,7 @@ def _apply_result(order: Order, result: OrderStatus | ProviderError, now: dateti
         log.exception("order %s: status could not be applied", order.pk)
         summary.flagged += 1
         flag_for_staff(order.pk, f"status could not be applied: {type(exc).__name__}: {exc}",
-                       repr(result), next_check_at=next_check(order, now))
+                       repr(result), next_check_at=order.next_check(now))
         return
     if _classify(result.status) is None:
         summary.unknown += 1

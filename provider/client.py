@@ -30,7 +30,6 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal
 from functools import partial
 from itertools import batched
 from types import TracebackType
@@ -43,6 +42,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from provider import answers
 from provider.addresses import is_public_address
 from provider.upstream_types import (
     Balance,
@@ -73,6 +73,7 @@ from provider.upstream_types import (
     parse_sms_numbers,
     parse_sms_projects,
     parse_sms_status,
+    service_rows,
 )
 
 __all__ = [
@@ -234,11 +235,6 @@ def _body_kind(body: bytes) -> str:
     return "malformed JSON" if start in (b"{", b"[") else "a non-JSON body"
 
 
-def _reject_constant(name: str) -> object:
-    # NaN and Infinity are not JSON and never money; json would turn them into floats.
-    raise ValueError(f"{name} is not a JSON value")
-
-
 def _error_text(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, default=str)
 
@@ -328,6 +324,11 @@ class ProviderClient:
         bare list leaves them out for standard clients); other upstreams ignore it."""
         page = self._read("services", parse_services, products=1)
         return RowsRead(page.services, page.skipped)
+
+    def service_rows(self) -> list[object]:
+        """Every service row as sent (as `all_services` asks for them), none read yet: a sync
+        reads only those that changed (`provider.sync_rows`)."""
+        return self._read("services", service_rows, products=1)
 
     def inventory(self, service_id: int) -> Inventory:
         return self._read(
@@ -581,10 +582,10 @@ class ProviderClient:
         if 300 <= status < 400:
             raise OutcomeUnknown(f"HTTP {status} redirect, not followed: check the URL", action)
         try:
-            # Integers as Decimal too: json's int() refuses more than 4300 digits, which would
-            # cost a whole catalog for one row; the parsers range-check every number.
-            data: object = json.loads(body, parse_float=Decimal, parse_int=Decimal,
-                                      parse_constant=_reject_constant)
+            # Never a float; integers beyond 64 bits as Decimal (json's int() refuses more than
+            # 4300 digits, which would cost a whole catalog for one row); the parsers
+            # range-check every number.
+            data: object = answers.loads(body)
         except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise OutcomeUnknown(f"HTTP {status} with {_body_kind(body)}", action) from None
         # The page names no status code for errors, so an `error` field decides, whatever it is.

@@ -190,6 +190,9 @@ class Service(models.Model):
     available = models.BooleanField(default=True, editable=False,
                                     help_text="Still listed by the upstream at the last sync.")
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # `provider.row_digest` of the upstream row last written here: a sync skips a row whose
+    # digest it finds, unread (None: not written by a sync that kept one).
+    sync_digest = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 

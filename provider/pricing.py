@@ -14,6 +14,7 @@ cost later (the upstream raised its rate) is lifted to cost, never sold at a los
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -48,8 +49,14 @@ def round_up_to_ending(amount: Decimal, ending: Decimal) -> Decimal:
     return candidate if candidate >= amount else candidate + 1
 
 
+@lru_cache(maxsize=16_384)
 def sell_price(cost: Decimal, rule: Rule) -> Decimal:
-    """The sell price per price unit for an upstream `cost` under `rule`."""
+    """The sell price per price unit for an upstream `cost` under `rule`.
+
+    Remembered: a catalog of tens of thousands of services has far fewer distinct (cost,
+    rule) pairs, and Decimal arithmetic is most of what a first sync does per row. Equal
+    costs written differently (1.0, 1.00) price alike: the result is rounded to the rule's
+    step or ending either way."""
     price = cost * (1 + rule.percent / HUNDRED) + rule.fixed
     if rule.min_price is not None:
         price = max(price, rule.min_price)

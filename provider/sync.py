@@ -6,6 +6,10 @@ the number of queries does not grow with the catalog. Local edits (custom name,
 description, the enabled switch, price overrides) are never touched. A service the
 upstream stops listing is marked unavailable, never deleted, and comes back when it returns.
 
+A re-sync reads and writes only the rows the upstream changed: each row's digest is kept beside
+its service (`provider.sync_rows`, `provider.row_digest`); every row written is read by the
+parsers first.
+
 One bad row costs one row: a service or SMS offer the panel cannot take (refused by the parsers
 in `provider.upstream_types`) is skipped and reported, the rest applied; a service skipped this
 way is off sale like one no longer listed, since its price is not known. Every failure, and
@@ -16,11 +20,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from panel.bulk import insert_rows, update_rows
+from provider.bulk import insert_rows, update_rows
 from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
@@ -50,7 +55,9 @@ from provider.models import (
 )
 from provider.pricing import RuleBook, service_sell_price, sms_sell_price
 from provider.repricing import load_rulebook
+from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
+from provider.sync_rows import RowsToApply, StoredServices, read_changed_rows
 
 Progress = Callable[[str], None]
 
@@ -63,6 +70,7 @@ SYNCED_FIELDS = (
 )
 RATE, AVAILABLE = SYNCED_FIELDS.index("rate"), SYNCED_FIELDS.index("available")
 BATCH = 2000
+IN_LIST_MAX = 500  # services read back by id; beyond, the provider's whole catalog
 SUBCATEGORY_CONCURRENCY = 4  # subcategory listings fetched at once
 REPORTED_SKIPS = 20  # rows named in last_sync_error; the rest are counted
 
@@ -114,7 +122,7 @@ def describe_skipped(skipped: list[Skipped]) -> str:
 @dataclass
 class UpstreamCatalog:
     categories: list[UpstreamCategory]
-    services: list[UpstreamService]
+    service_rows: list[object]  # as sent: `provider.sync_rows` reads those that changed
     subcategory_of: dict[int, str]
     sms_countries: list[UpstreamSmsCountry] | None
     sms_projects: list[UpstreamSmsProject] | None
@@ -141,22 +149,26 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     categories = _optional(client.categories)
     categories = RowsRead() if categories is None else categories
     progress(f"  {len(categories)} categories")
-    services = client.all_services()
-    progress(f"  {len(services)} services")
-    subcategory_of = fetch_subcategories(client, categories)
+    # The whole list and the subcategory listings at once: each call's answer is decoded
+    # while the others are still on the wire.
+    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 1) as pool:
+        listed = pool.submit(client.service_rows)
+        subcategory_of = fetch_subcategories(client, categories, pool)
+        services = listed.result()
+    progress(f"  {len(services)} service rows")
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
     if countries is not None:
         progress(f"  SMS: {len(countries)} countries, {len(projects or [])} project prices")
-    skipped = [skip for rows in (categories, services, countries, projects)
+    skipped = [skip for rows in (categories, countries, projects)
                for skip in getattr(rows, "skipped", ())]
     for skip in skipped:
         progress(f"  skipped {skip}")
     return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped)
 
 
-def fetch_subcategories(client: ProviderClient,
-                        categories: list[UpstreamCategory]) -> dict[int, str]:
+def fetch_subcategories(client: ProviderClient, categories: list[UpstreamCategory],
+                        pool: ThreadPoolExecutor) -> dict[int, str]:
     """Each service's subcategory name, by service id.
 
     HstockPlus service rows carry no subcategory; the `subcategory` filter tells. Every row
@@ -166,11 +178,10 @@ def fetch_subcategories(client: ProviderClient,
     names = list(dict.fromkeys(sub for category in categories
                                for sub in category.subcategories))
     subcategory_of: dict[int, str] = {}
-    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY) as pool:
-        answers = pool.map(lambda name: client.service_ids(subcategory=name), names)
-        for name, ids in zip(names, answers, strict=True):
-            for service_id in ids:
-                subcategory_of[service_id] = name
+    answers = pool.map(lambda name: client.service_ids(subcategory=name), names)
+    for name, ids in zip(names, answers, strict=True):
+        for service_id in ids:
+            subcategory_of[service_id] = name
     return subcategory_of
 
 
@@ -226,21 +237,31 @@ def record_sync_error(provider: Provider, reason: str) -> None:
 def apply_catalog(provider: Provider, catalog: UpstreamCatalog,
                   progress: Progress = lambda _: None) -> SyncSummary:
     summary = SyncSummary(provider.name, skipped=list(catalog.skipped))
-    categories = _sync_categories(provider, catalog, summary)
-    _sync_services(provider, catalog, categories, load_rulebook(), summary, progress)
+    book = load_rulebook()
+    stored = StoredServices.load(provider)
+    rows = read_changed_rows(catalog.service_rows, catalog.subcategory_of, stored,
+                             RowDigests(book))
+    for skip in rows.skipped:
+        progress(f"  skipped {skip}")
+    summary.skipped.extend(rows.skipped)
+    changed = [service for service, _ in rows.changed]
+    categories = _sync_categories(provider, catalog, changed, summary)
+    _sync_services(provider, catalog, rows, stored, categories, book, summary, progress)
     if catalog.sms_countries is not None:
-        _sync_sms(provider, catalog, load_rulebook(), summary)
+        _sync_sms(provider, catalog, book, summary)
     return summary
 
 
 def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
+                     services: list[UpstreamService],
                      summary: SyncSummary) -> dict[tuple[str, str], Category]:
-    """Categories keyed by (top name, sub name or "")."""
+    """Categories keyed by (top name, sub name or ""): those listed, and those of the
+    services about to be written (the others are where they were)."""
     wanted: list[tuple[str, str]] = []
     for category in catalog.categories:
         wanted.append((category.name, ""))
         wanted.extend((category.name, sub) for sub in category.subcategories)
-    for service in catalog.services:
+    for service in services:
         wanted.append((service.category, ""))
         if sub := catalog.subcategory_of.get(service.service_id):
             wanted.append((service.category, sub))
@@ -289,24 +310,19 @@ def _synced_values(provider: Provider, upstream: UpstreamService, category: Cate
     }
 
 
-def _sync_services(provider: Provider, catalog: UpstreamCatalog,
-                   categories: dict[tuple[str, str], Category], book: RuleBook,
-                   summary: SyncSummary, progress: Progress) -> None:
-    # What sync owns of each row, as plain tuples in SYNCED_FIELDS order: an unchanged
-    # catalog compares tuple to tuple, with no model instance or dict per row.
-    existing: dict[int, tuple[int, Decimal | None, tuple]] = {
-        upstream_id: (pk, override, tuple(synced))
-        for upstream_id, pk, override, *synced in Service.objects.filter(provider=provider)
-        .values_list("upstream_id", "id", "price_override", *SYNCED_FIELDS).iterator(BATCH)}
+def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApply,
+                   stored: StoredServices, categories: dict[tuple[str, str], Category],
+                   book: RuleBook, summary: SyncSummary, progress: Progress) -> None:
+    """Write the rows read (`rows.changed`); the others were found unchanged by digest."""
+    existing = _stored_values(provider, [service.service_id for service, _ in rows.changed
+                                         if service.service_id in stored.ids])
     now = timezone.now()
     to_create: list[dict] = []
     to_update: list[Service] = []
+    digests_only: list[Service] = []
     price_changes: list[PriceChange] = []
-    seen: set[int] = set()
-    for upstream in catalog.services:
-        if upstream.service_id in seen:
-            continue
-        seen.add(upstream.service_id)
+    summary.unchanged = len(rows.unchanged)
+    for upstream, digest in rows.changed:
         category = categories[(upstream.category, "")]
         sub_name = catalog.subcategory_of.get(upstream.service_id)
         subcategory = categories[(upstream.category, sub_name)] if sub_name else None
@@ -317,14 +333,17 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
             to_create.append({
                 "provider_id": provider.id, "upstream_id": upstream.service_id,
                 "synced_at": now, "enabled": provider.new_services_on_sale,
-                "description": upstream.description,
+                "description": upstream.description, "sync_digest": digest,
                 # Products are priced per item, packages per order; the rest per 1,000.
                 "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
                 or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND, **values})
             continue
-        pk, _, old = row
+        pk, _, old_digest, old = row
         if old == tuple(values[name] for name in SYNCED_FIELDS):
+            # Sent differently, read the same (or stored before digests were kept).
             summary.unchanged += 1
+            if old_digest != digest:
+                digests_only.append(Service(id=pk, sync_digest=digest))
             continue
         if old[RATE] != values["rate"]:
             price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
@@ -333,35 +352,62 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog,
             summary.restored += 1
         else:
             summary.updated += 1
-        to_update.append(Service(id=pk, synced_at=now, **values))
+        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest, **values))
     insert_services(to_create)
     summary.created = len(to_create)
-    update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at"])
+    update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at", "sync_digest"])
+    update_rows(Service, digests_only, ["sync_digest"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
     summary.price_changes = len(price_changes)
-    gone = [pk for upstream_id, (pk, _, old) in existing.items()
-            if upstream_id not in seen and old[AVAILABLE]]
+    seen = rows.seen
+    gone = [pk for upstream_id, pk in stored.ids.items()
+            if upstream_id not in seen and upstream_id not in stored.unavailable]
     if gone:
         Service.objects.filter(id__in=gone).update(available=False, synced_at=now)
     summary.disabled = len(gone)
     progress(f"  services written: {summary.created} new, {len(to_update)} changed, "
-             f"{summary.disabled} gone")
+             f"{summary.disabled} gone, {len(rows.unchanged)} found unchanged by digest")
+
+
+def _stored_values(provider: Provider, upstream_ids: list[int],
+                   ) -> dict[int, tuple[int, Decimal | None, int | None, tuple]]:
+    """What sync owns of the services about to be written, as plain tuples in SYNCED_FIELDS
+    order, by upstream id: (id, price override, digest, synced values). One query, none when
+    no stored service is written; a long list of ids reads the provider's whole catalog."""
+    if not upstream_ids:
+        return {}
+    services = Service.objects.filter(provider=provider).order_by()
+    if len(upstream_ids) <= IN_LIST_MAX:
+        services = services.filter(upstream_id__in=upstream_ids)
+    return {upstream_id: (pk, override, digest, tuple(synced))
+            for upstream_id, pk, override, digest, *synced in services.values_list(
+                "upstream_id", "id", "price_override", "sync_digest", *SYNCED_FIELDS)
+            .iterator(BATCH)}
 
 
 def insert_services(rows: list[dict]) -> None:
-    """Insert new services as plain tuples (`panel.bulk.insert_rows`: COPY on PostgreSQL).
+    """Insert new services as plain tuples (`provider.bulk.insert_rows`: COPY on PostgreSQL).
     `bulk_create` builds a model per row and prepares each value through the ORM, which
     dominates a first sync of tens of thousands of services."""
     if not rows:
         return
     fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
-    dates = {f.attname for f in fields if isinstance(f, models.DateTimeField)}
+    dates = [f.attname for f in fields if isinstance(f, models.DateTimeField)]
     adapt = connection.ops.adapt_datetimefield_value
-    insert_rows(Service, [f.column for f in fields],
-                (tuple(adapt(row.get(name, defaults[name])) if name in dates
-                       else row.get(name, defaults[name]) for name in defaults)
-                 for row in rows))
+    adapted: dict[object, object] = {}  # a sync stamps every row with the same moment
+    row_tuple = itemgetter(*defaults)
+
+    def database_values(row: dict) -> tuple:
+        merged = defaults | row
+        for name in dates:
+            moment = merged[name]
+            if moment not in adapted:
+                adapted[moment] = adapt(moment)
+            merged[name] = adapted[moment]
+        return row_tuple(merged)
+
+    insert_rows(Service, [f.column for f in fields], map(database_values, rows))
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,

@@ -476,6 +476,75 @@ def parse_categories(data: object) -> RowsRead[UpstreamCategory]:
 
 
 def parse_service(data: object) -> UpstreamService:
+    """One service row, every field checked (a first sync reads tens of thousands: the
+    common plain row takes `_plain_service`, which gives the same result or declines)."""
+    if type(data) is dict and (service := _plain_service(data)) is not None:
+        return service
+    return _read_service(data)
+
+
+# Characters that make a text need cleaning (`clean_text`) or refuse it as a key.
+_NOT_PLAIN_RE = re.compile(f"[{_HIDDEN}\t\n\r]")
+
+
+def _plain_int(value: object, high: int) -> bool:
+    return type(value) is int and 0 <= value <= high
+
+
+_NOT_PLAIN_LINES_RE = re.compile(f"[{_HIDDEN}\r]")  # a multi-line text keeps tabs and `\n`
+
+
+def _plain_text(value: object) -> bool:
+    return type(value) is str and not _NOT_PLAIN_RE.search(value)
+
+
+def _plain_lines(value: object) -> bool:
+    return type(value) is str and not _NOT_PLAIN_LINES_RE.search(value)
+
+
+def _plain_service(row: dict) -> UpstreamService | None:
+    """`_read_service(row)` for a row whose every field has the plain shape (ints as JSON
+    integers in range, flags as JSON booleans, texts with nothing to clean, the rate as
+    `_to_money` reads it); None for any other row, which `_read_service` then reads. The
+    two must agree: tests/provider/test_plain_service.py generates rows to check it."""
+    get = row.get
+    service_id, low, high, stock = get("service"), get("min"), get("max"), get("stock")
+    name, kind, category = get("name"), get("type"), get("category")
+    entity, desc, description = get("entityType"), get("desc"), get("description")
+    flags = [get("refill"), get("cancel"), get("autoDelivery"), get("dripfeed")]
+    rate = get("rate")
+    if not (type(service_id) is int and 1 <= service_id <= BIGINT_MAX
+            and _plain_int(low, POSITIVE_INT_MAX) and _plain_int(high, POSITIVE_INT_MAX)
+            and low <= high and (stock is None or _plain_int(stock, POSITIVE_INT_MAX))
+            and _plain_text(name) and (kind is None or _plain_text(kind))
+            and (category is None or _plain_text(category))
+            and (entity is None or type(entity) is str)
+            and (desc is None or _plain_lines(desc))
+            and (description is None or _plain_lines(description))
+            and all(flag is None or type(flag) is bool for flag in flags)
+            and type(rate) is str):
+        return None
+    name = name.strip()[:SERVICE_NAME_MAX]
+    if not name or len(category or "") > CATEGORY_NAME_MAX:
+        return None
+    try:
+        rate = _to_money(rate, "rate")
+    except MalformedAnswer:
+        return None
+    refill, cancel, auto_delivery, dripfeed = flags
+    return UpstreamService(
+        service_id=service_id, name=name,
+        type=(kind or "").strip()[:SERVICE_TYPE_MAX] or "Default",
+        category=category or "", rate=rate, min=low, max=high,
+        refill=bool(refill), cancel=bool(cancel), stock=stock,
+        entity_type=(entity or "smm").strip().lower(),
+        auto_delivery=True if auto_delivery is None else auto_delivery,
+        description=(desc or description or "")[:DESCRIPTION_MAX],
+        dripfeed=bool(dripfeed),
+    )
+
+
+def _read_service(data: object) -> UpstreamService:
     row = as_object(data, "a service")
     try:
         low = int_field(row, "min", low=0, high=POSITIVE_INT_MAX)
@@ -514,17 +583,31 @@ def _named(text: str, name: str) -> str:
 def parse_service_ids(data: object) -> tuple[int, ...]:
     """Only the ids of a `services` answer: cheap when the rest is already known. An id the
     panel cannot hold is left out (its row is refused by the full answer anyway)."""
-    ids = _read_rows(as_list(data, "services"),
+    rows = as_list(data, "services")
+    # The common answer, every id a plain JSON integer in range, read without building a
+    # Decimal per row; anything else goes through `int_field` below.
+    ids = [row.get("service") if type(row) is dict else None for row in rows]
+    if all(type(value) is int and 0 < value <= BIGINT_MAX for value in ids):
+        return tuple(ids)
+    ids = _read_rows(rows,
                      lambda row: int_field(as_object(row, "a service"), "service", low=1),
                      _labelled("service", "service"))
     return tuple(ids)
 
 
+service_label = _labelled("service", "service")
+
+
+def service_rows(data: object) -> list[object]:
+    """The rows of a `services` answer, each as sent: for a sync that reads only the rows it
+    writes (`provider.sync_rows`), each by `parse_service`."""
+    return list(as_list(data, "services"))
+
+
 def parse_services(data: object) -> ServicesPage:
     """The HstockPlus page object, or the standard dialect's bare list (one page of all).
     A service row the panel cannot take is skipped and listed in `skipped`."""
-    services = _read_rows(as_list(data, "services"), parse_service,
-                          _labelled("service", "service"))
+    services = _read_rows(as_list(data, "services"), parse_service, service_label)
     count = len(services) + len(services.skipped)
     page = (
         ServicesPage(tuple(services), total=count, page=1, limit=count, total_pages=1)
@@ -568,6 +651,63 @@ def _currency(row: Mapping[str, object]) -> str:
 
 
 def parse_order_status(data: object) -> OrderStatus:
+    """One order's status, every field checked (a polling pass reads thousands: the common
+    plain entry takes `_plain_status`, which gives the same result or declines)."""
+    if type(data) is dict and (status := _plain_status(data)) is not None:
+        return status
+    return _read_order_status(data)
+
+
+_NOT_PLAIN = object()
+
+
+def _plain_whole(value: object) -> object:
+    """What `optional_int` reads from a plain JSON integer or string of ASCII digits (None
+    when absent or empty); `_NOT_PLAIN` for anything else."""
+    if value is None or value == "":
+        return None
+    if type(value) is int:
+        return value if -BIGINT_MAX - 1 <= value <= BIGINT_MAX else _NOT_PLAIN
+    if type(value) is str and len(value) <= 18 and value.isascii() and value.isdigit():
+        return int(value)
+    return _NOT_PLAIN
+
+
+def _plain_status(row: dict) -> OrderStatus | None:
+    """`_read_order_status(row)` for an entry whose every field has the plain shape (no
+    accounts, texts with nothing to clean, counts as JSON integers or digit strings, the
+    charge as `_to_money` reads it); None for any other entry, which `_read_order_status`
+    then reads. tests/provider/test_plain_service.py generates entries to check they agree."""
+    get = row.get
+    status, charge, currency = get("status"), get("charge"), get("currency")
+    entity, auto_delivery = get("entityType"), get("autoDelivery")
+    if not (_plain_text(status) and (currency is None or _plain_text(currency))
+            and (entity is None or type(entity) is str)
+            and (auto_delivery is None or type(auto_delivery) is bool)
+            and get("accounts") is None):
+        return None
+    status = status.strip()[:STATUS_MAX]
+    start_count, remains = _plain_whole(get("start_count")), _plain_whole(get("remains"))
+    if not status or start_count is _NOT_PLAIN or remains is _NOT_PLAIN:
+        return None
+    if charge is not None and charge != "":
+        if type(charge) is not str:
+            return None
+        try:
+            charge = _to_money(charge, "charge")
+        except MalformedAnswer:
+            return None
+    else:
+        charge = None
+    currency = (currency or "").strip()
+    return OrderStatus(
+        status=status, charge=charge, start_count=start_count, remains=remains,
+        currency=currency if len(currency) <= CURRENCY_MAX else "",
+        entity_type=entity.strip().lower() if entity else None,
+        auto_delivery=auto_delivery, accounts=())
+
+
+def _read_order_status(data: object) -> OrderStatus:
     row = as_object(data, "an order status")
     entity_type = optional_str(row, "entityType")
     accounts = row.get("accounts")

@@ -1,11 +1,13 @@
 """Tracking placed orders by polling the sandbox, and settling them exactly once."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from orders.forwarding import forward_one
 from orders.models import LedgerEntry, Order
@@ -206,5 +208,26 @@ def test_a_pass_loads_no_accounts(alice, service, sandbox):
     from orders.tracking import due_orders
 
     placed(alice, service, FOLLOWERS)
-    assert all("accounts" in order.get_deferred_fields()
-               for order in due_orders(everything=True))
+    with CaptureQueriesContext(connection) as ctx:
+        due = due_orders(everything=True)
+    assert len(due) == 1 and not hasattr(due[0], "accounts")
+    assert len(ctx.captured_queries) == 1
+    assert "accounts" not in ctx.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(("age", "interval"), [
+    (timedelta(minutes=1), timedelta(seconds=20)), (timedelta(minutes=30), timedelta(minutes=2)),
+    (timedelta(hours=5), timedelta(minutes=15)), (timedelta(days=3), timedelta(hours=1))])
+def test_the_database_computes_the_same_check_interval_as_python(alice, service, sandbox,
+                                                                 age, interval):
+    """A pass reads no date of the order: the age class comes from the database, and must
+    agree with `check_interval`."""
+    from orders.poll_rows import check_interval
+    from orders.tracking import due_orders
+
+    order = placed(alice, service, FOLLOWERS)
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(placed_at=now - age)
+    [row] = due_orders(everything=True, now=now)
+    assert row.interval == interval == check_interval(age)
+    assert row.next_check(now) == now + interval

@@ -75,7 +75,7 @@ def test_each_service_lands_in_its_own_category_and_subcategory(upstream):
 
 def test_queries_do_not_grow_with_the_services(upstream):
     """About 400 and 2,000 services: every write is batched by a fixed size far above both (see
-    `provider.sync.BATCH` and `panel.bulk`), so equal counts here mean the count is flat up
+    `provider.sync.BATCH` and `provider.bulk`), so equal counts here mean the count is flat up
     to the batch size and grows by one query per batch beyond, never per row."""
     counts = []
     for categories, name in ((8, "small"), (40, "large")):  # 384 and 1,920 services

@@ -1,4 +1,4 @@
-"""`panel.bulk`: plain-tuple inserts and updates, the same on SQLite (executemany) and
+"""`provider.bulk`: plain-tuple inserts and updates, the same on SQLite (executemany) and
 PostgreSQL (COPY); run this file with DATABASE_URL=postgres://... for the latter."""
 
 from decimal import Decimal as D
@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from panel.bulk import BATCH, insert_rows, update_rows
+from provider.bulk import BATCH, insert_rows, update_rows
 from provider.models import Category, Provider, Service
 
 pytestmark = pytest.mark.django_db
