@@ -75,7 +75,9 @@ class Category(models.Model):
     name = models.CharField(max_length=200)
     # The upstream's Arabic name, for display only: filters and sync match on `name`
     # (provider.translated_names).
-    name_ar = models.CharField(max_length=200, blank=True, default="", editable=False)
+    # db_default: raw inserts (provider.bulk) that leave the column out still get "".
+    name_ar = models.CharField(max_length=200, blank=True, default="", db_default="",
+                               editable=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -155,11 +157,12 @@ class Service(models.Model):
                                    help_text="Shown instead of the upstream's name; kept by sync.")
     description = models.TextField(blank=True, help_text="Kept by sync.")
     description_ar = models.TextField(
-        "description (Arabic)", blank=True,
+        "description (Arabic)", blank=True, default="", db_default="",
         help_text="Shown to readers of Arabic instead of the description; empty: the "
         "description. Kept by sync.")
     # The upstream's Arabic name, for display only (a plain column: sync inserts raw rows).
-    name_ar = models.CharField(max_length=300, blank=True, default="", editable=False)
+    name_ar = models.CharField(max_length=300, blank=True, default="", db_default="",
+                               editable=False)
     upstream_description = models.TextField(blank=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
     subcategory = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='category',
             name='name_ar',
-            field=models.CharField(blank=True, default='', editable=False, max_length=200),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=200),
         ),
         migrations.AddField(
             model_name='service',
             name='description_ar',
-            field=models.TextField(blank=True, help_text='Shown to readers of Arabic instead of the description; empty: the description. Kept by sync.', verbose_name='description (Arabic)'),
+            field=models.TextField(blank=True, db_default='', default='', help_text='Shown to readers of Arabic instead of the description; empty: the description. Kept by sync.', verbose_name='description (Arabic)'),
         ),
         migrations.AddField(
             model_name='service',
             name='name_ar',
-            field=models.CharField(blank=True, default='', editable=False, max_length=300),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=300),
         ),
     ]

@@ -45,7 +45,9 @@ def test_the_catalog_says_how_it_read_the_query(client, provider):
 
 def test_no_result_is_said_kindly(client, provider):
     html = client.get("/catalog/", {"q": "qqqzzz"}).content.decode()
-    assert "0 services" in html and "No service matches “qqqzzz”" in html
+    # the customer's words are isolated (<bdi>) in every language
+    assert "0 services for “<bdi>qqqzzz</bdi>”" in html
+    assert "No service matches “<bdi>qqqzzz</bdi>”" in html
 
 
 @pytest.mark.parametrize("q", ["%", "_%_", ".*", "(?i)x", "a" * 5000, "\\",
