@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import Referral, ReferralCode
 
@@ -37,6 +38,6 @@ class ReferralCodeAdmin(ReadOnly):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(signup_count=Count("user__referrals"))
 
-    @admin.display(description="sign-ups", ordering="signup_count")
+    @admin.display(description=_("sign-ups"), ordering="signup_count")
     def signups(self, row: ReferralCode) -> int:
         return row.signup_count  # type: ignore[attr-defined]

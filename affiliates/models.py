@@ -4,6 +4,7 @@ between a referred customer and their referrer, made once at sign-up and never c
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralCode(models.Model):
@@ -15,8 +16,8 @@ class ReferralCode(models.Model):
     code = models.CharField(max_length=16, unique=True)
     visits = models.PositiveIntegerField(
         default=0,
-        help_text="Browser sessions that opened "
-        "the link (a reload in the same session counts once).",
+        help_text=_("Browser sessions that opened "
+        "the link (a reload in the same session counts once)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -79,7 +80,7 @@ def _one_by_one(queryset: QuerySet[Order], action: object) -> tuple[int, list[st
 class NearExpiryFilter(admin.SimpleListFilter):
     """SMS numbers still waiting for a code whose rental is about to end."""
 
-    title = "SMS expiry"
+    title = _("SMS expiry")
     parameter_name = "expiry"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
@@ -110,32 +111,32 @@ class OrderAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["state", "user", "service", "upstream_id", "upstream_status",
                            "error", "needs_staff", "status_unknown"]}),
-        ("Money", {"fields": ["charge", "refunded", "upstream_charge", "upstream_currency",
+        (_("Money"), {"fields": ["charge", "refunded", "upstream_charge", "upstream_currency",
                               "margin"]}),
-        ("What was ordered", {"fields": ["kind", "link", "quantity", "unit_price",
+        (_("What was ordered"), {"fields": ["kind", "link", "quantity", "unit_price",
                                          "price_unit", "start_count", "remains",
                                          "auto_delivery", "provider"]}),
-        ("SMS number", {"classes": ["collapse"], "fields": [
+        (_("SMS number"), {"classes": ["collapse"], "fields": [
             "sms_project", "sms_country", "phone", "sms_code", "sms_text", "expires_at",
             "batch"]}),
-        ("Timing and machinery", {"classes": ["collapse"], "fields": [
+        (_("Timing and machinery"), {"classes": ["collapse"], "fields": [
             "created_at", "placed_at", "finished_at", "attempts", "next_attempt_at",
             "claimed_at", "last_checked_at", "next_check_at", "updated_at", "late_answer"]}),
     ]
     inlines = [OrderEventInline]
     actions = ["resend", "mark_placed", "fail_and_refund", "deliver", "mark_seen"]
 
-    @admin.display(description="order", ordering="id")
+    @admin.display(description=_("order"), ordering="id")
     def number(self, order: Order) -> str:
         return f"#{order.pk}"
 
-    @admin.display(description="service or number")
+    @admin.display(description=_("service or number"))
     def item(self, order: Order) -> str:
         if order.service_id:
             return str(order.service)[:60]
         return " ".join(filter(None, [str(order.sms_project or ""), order.phone]))[:60] or "-"
 
-    @admin.display(description="margin")
+    @admin.display(description=_("margin"))
     def margin(self, order: Order) -> object:
         return order.margin if order.margin is not None else "-"
 
@@ -167,11 +168,13 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
     def _form_action(self, request: HttpRequest, queryset: QuerySet[Order], form_class: type,
-                     title: str, run: object) -> HttpResponse | None:
+                     title: str | Promise, run: object) -> HttpResponse | None:
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             done, errors = _one_by_one(queryset, lambda order: run(order, form.cleaned_data))
-            self.message_user(request, f"{title}: {done} order(s).", messages.SUCCESS)
+            self.message_user(request, ngettext("%(title)s: %(count)d order.",
+                                                "%(title)s: %(count)d orders.", done)
+                              % {"title": title, "count": done}, messages.SUCCESS)
             for error in errors:
                 self.message_user(request, error, messages.ERROR)
             return None
@@ -179,30 +182,30 @@ class OrderAdmin(admin.ModelAdmin):
             "title": title, "form": form, "orders": queryset, "opts": self.model._meta,
             "action": request.POST.get("action")})
 
-    @admin.action(description="Resend orders in review (may duplicate)", permissions=["change"])
+    @admin.action(description=_("Resend orders in review (may duplicate)"), permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
         return self._form_action(
-            request, queryset.filter(state=State.REVIEW), ConfirmResendForm, "Resend",
+            request, queryset.filter(state=State.REVIEW), ConfirmResendForm, _("Resend"),
             lambda order, data: staff.resend(order.pk, actor=request.user,
                                              confirmed=data["confirm"]))
 
-    @admin.action(description="Mark placed with an upstream order id", permissions=["change"])
+    @admin.action(description=_("Mark placed with an upstream order id"), permissions=["change"])
     def mark_placed(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
         return self._form_action(
-            request, queryset.filter(state=State.REVIEW)[:1], UpstreamIdForm, "Mark placed",
+            request, queryset.filter(state=State.REVIEW)[:1], UpstreamIdForm, _("Mark placed"),
             lambda order, data: staff.attach_upstream_id(order.pk, data["upstream_id"],
                                                          actor=request.user))
 
-    @admin.action(description="Mark failed and refund", permissions=["change"])
+    @admin.action(description=_("Mark failed and refund"), permissions=["change"])
     def fail_and_refund(self, request: HttpRequest,
                         queryset: QuerySet[Order]) -> HttpResponse | None:
         return self._form_action(
-            request, queryset, FailForm, "Failed and refunded",
+            request, queryset, FailForm, _("Failed and refunded"),
             lambda order, data: staff.fail_and_refund(order.pk, reason=data["reason"],
                                                       actor=request.user))
 
-    @admin.action(description="Complete a manual delivery (paste accounts): in review or "
-                  "delivered short only", permissions=["change"])
+    @admin.action(description=_("Complete a manual delivery (paste accounts): in review or "
+                  "delivered short only"), permissions=["change"])
     def deliver(self, request: HttpRequest, queryset: QuerySet[Order]) -> HttpResponse | None:
         # Offered only where the upstream will no longer settle the order (never racing it).
         chosen = [order.pk for order in queryset[:1] if staff.can_deliver_manually(order)]
@@ -210,11 +213,11 @@ class OrderAdmin(admin.ModelAdmin):
             self.message_user(request, gettext(staff.NOT_DELIVERABLE), messages.ERROR)
             return None
         return self._form_action(
-            request, queryset.filter(pk__in=chosen), DeliverForm, "Delivered",
+            request, queryset.filter(pk__in=chosen), DeliverForm, _("Delivered"),
             lambda order, data: staff.deliver_manually(
                 order.pk, data["accounts"].splitlines(), actor=request.user))
 
-    @admin.action(description="Mark seen: clear the staff flag of settled orders",
+    @admin.action(description=_("Mark seen: clear the staff flag of settled orders"),
                   permissions=["change"])
     def mark_seen(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         done, _ = _one_by_one(queryset,
@@ -243,7 +246,7 @@ class WalletAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.display(description="see also")
+    @admin.display(description=_("see also"))
     def links(self, wallet: Wallet) -> str:
         return format_html(
             '<a href="{}">customer</a> · <a href="{}">ledger</a> · <a href="{}">orders</a> · '

@@ -48,43 +48,46 @@ class Order(models.Model):
     service = models.ForeignKey("provider.Service", null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="orders")
     link = models.CharField(max_length=2000, blank=True)
-    quantity = models.PositiveIntegerField(help_text="In all: per run times runs for a drip-feed.")
+    quantity = models.PositiveIntegerField(
+        help_text=_("In all: per run times runs for a drip-feed."))
     runs = models.PositiveIntegerField(null=True, blank=True,
-                                       help_text="Drip-feed: deliveries of quantity / runs each.")
+                                       help_text=_("Drip-feed: deliveries of quantity / "
+                                                   "runs each."))
     interval = models.PositiveIntegerField(null=True, blank=True,
-                                           help_text="Drip-feed: minutes between runs.")
+                                           help_text=_("Drip-feed: minutes between runs."))
     fields = models.JSONField(default=dict, blank=True,
-                              help_text="The fields of the service's type (comments, "
-                              "usernames, answer_number...), sent as they are.")
-    unit_price = models.DecimalField(**RATE, help_text="Sell price per price unit, at order time.")
+                              help_text=_("The fields of the service's type (comments, "
+                              "usernames, answer_number...), sent as they are."))
+    unit_price = models.DecimalField(**RATE,
+                                     help_text=_("Sell price per price unit, at order time."))
     price_unit = models.PositiveIntegerField(default=1000)
-    charge = models.DecimalField(**MONEY, help_text="What the customer paid.")
+    charge = models.DecimalField(**MONEY, help_text=_("What the customer paid."))
     refunded = models.DecimalField(**MONEY, default=Decimal(0))
     state = models.CharField(max_length=20, choices=State, default=State.QUEUED, db_index=True)
     auto_delivery = models.BooleanField(default=True)
 
     upstream_id = models.BigIntegerField(null=True, blank=True)
     cancel_requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the customer's cancel was passed on upstream: "
-        "asked once; the polling settles the order.")
+        null=True, blank=True, help_text=_("When the customer's cancel was passed on upstream: "
+        "asked once; the polling settles the order."))
     upstream_status = models.CharField(max_length=50, blank=True)
-    status_unknown = models.BooleanField(default=False, help_text="The upstream sent a status "
-                                         "this panel does not know: a person should look.")
+    status_unknown = models.BooleanField(default=False, help_text=_("The upstream sent a status "
+                                         "this panel does not know: a person should look."))
     start_count = models.BigIntegerField(null=True, blank=True)
     remains = models.BigIntegerField(null=True, blank=True)
     upstream_charge = models.DecimalField(**RATE, null=True, blank=True)
     upstream_currency = models.CharField(max_length=3, blank=True)
-    accounts = EncryptedTextField(blank=True, default="", help_text="Delivered credentials, "
-                                  "one per line.")
-    error = models.TextField(blank=True, help_text="What went wrong, for staff.")
+    accounts = EncryptedTextField(blank=True, default="", help_text=_("Delivered credentials, "
+                                  "one per line."))
+    error = models.TextField(blank=True, help_text=_("What went wrong, for staff."))
     needs_staff = models.BooleanField(
-        default=False, db_index=True, help_text="A person should look: the upstream delivered "
+        default=False, db_index=True, help_text=_("A person should look: the upstream delivered "
         "fewer accounts than paid for, or answered after the order was settled. The events "
-        "say what happened.")
+        "say what happened."))
     # Encrypted: it may list credentials.
     late_answer = EncryptedTextField(
-        blank=True, default="", help_text="The upstream's last answer that came after the "
-        "order was settled, as received: accounts in it were not given to the customer.")
+        blank=True, default="", help_text=_("The upstream's last answer that came after the "
+        "order was settled, as received: accounts in it were not given to the customer."))
 
     # SMS numbers
     sms_project = models.ForeignKey("provider.SmsProject", null=True, blank=True,
@@ -92,7 +95,7 @@ class Order(models.Model):
     sms_country = models.ForeignKey("provider.SmsCountry", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="orders")
     batch = models.UUIDField(null=True, blank=True, db_index=True,
-                             help_text="Numbers rented in one upstream call.")
+                             help_text=_("Numbers rented in one upstream call."))
     phone = models.CharField(max_length=40, blank=True)
     # The code opens someone's new account: kept encrypted like delivered credentials.
     sms_code = EncryptedTextField(blank=True, default="")
@@ -168,7 +171,7 @@ class EntryKind(models.TextChoices):
 class LedgerEntry(models.Model):
     wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=12, choices=EntryKind)
-    amount = models.DecimalField(**MONEY, help_text="Positive adds to the balance.")
+    amount = models.DecimalField(**MONEY, help_text=_("Positive adds to the balance."))
     balance_after = models.DecimalField(**MONEY)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="ledger_entries")
@@ -181,7 +184,7 @@ class LedgerEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "ledger entries"
+        verbose_name_plural = _("ledger entries")
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
             models.CheckConstraint(
@@ -209,10 +212,10 @@ class LedgerEntry(models.Model):
 class RefillState(models.TextChoices):
     """The refill as the customer reads it; the provider's own word stays in `status`."""
 
-    REQUESTED = "requested", "Refill requested"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    REJECTED = "rejected", "Rejected"
+    REQUESTED = "requested", _("Refill requested")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Refill(models.Model):
@@ -222,7 +225,7 @@ class Refill(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refills")
     upstream_id = models.BigIntegerField(null=True, blank=True)
-    status = models.CharField(max_length=50, blank=True, help_text="The provider's last word.")
+    status = models.CharField(max_length=50, blank=True, help_text=_("The provider's last word."))
     state = models.CharField(max_length=20, choices=RefillState,
                              default=RefillState.REQUESTED)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -42,8 +42,9 @@ admin.site.login_form = AdminSignInForm
 # The shop's name, read at each page (branding is cached): a rename shows at once.
 _shop_name = lazy(lambda: branding.current().name, str)
 admin.site.site_header = _shop_name()
-admin.site.site_title = lazy(lambda: f"{branding.current().name} admin", str)()
-admin.site.index_title = "Staff workspace"
+admin.site.site_title = lazy(
+    lambda: gettext("%(shop)s admin") % {"shop": branding.current().name}, str)()
+admin.site.index_title = _("Staff workspace")
 
 
 class AdjustBalanceForm(forms.Form):
@@ -70,19 +71,19 @@ class PanelUserAdmin(roles.AdminOnlyChanges, AuditedAdmin, UserAdmin):
     readonly_fields = ["money"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Money", {"fields": ["money"]}),
-        ("Status", {"fields": ["is_active", "email_verified", "is_staff", "is_superuser",
+        (_("Money"), {"fields": ["money"]}),
+        (_("Status"), {"fields": ["is_active", "email_verified", "is_staff", "is_superuser",
                                "groups", "user_permissions"]}),
-        ("E-mails the customer gets", {"fields": ["email_orders", "email_deposits",
+        (_("E-mails the customer gets"), {"fields": ["email_orders", "email_deposits",
                                                    "email_tickets"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # their orders and ledger keep pointing at them
 
-    @admin.display(description="balance")
+    @admin.display(description=_("balance"))
     def money(self, user: User) -> str:
         if not user.pk:
             return "-"

@@ -27,15 +27,15 @@ class EmailUserManager(UserManager):
 
 
 class User(AbstractUser):
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     email_verified = models.BooleanField(default=False)
     api_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     api_key_prefix = models.CharField(max_length=12, blank=True, editable=False)
     # What the customer is e-mailed about (`panel.notifications`); the shop's notice list
     # records every event whatever these say.
-    email_orders = models.BooleanField("e-mail when an order ends", default=True)
-    email_deposits = models.BooleanField("e-mail when a deposit is credited", default=True)
-    email_tickets = models.BooleanField("e-mail when staff answer a ticket", default=True)
+    email_orders = models.BooleanField(_("e-mail when an order ends"), default=True)
+    email_deposits = models.BooleanField(_("e-mail when a deposit is credited"), default=True)
+    email_tickets = models.BooleanField(_("e-mail when staff answer a ticket"), default=True)
     language = models.CharField(
         _("language"), max_length=10, blank=True,
         help_text=_("The language the person last chose; their e-mails are written in it."))
@@ -51,7 +51,7 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), name="panel_user_email_ci_unique",
-                violation_error_message="An account with this e-mail already exists."),
+                violation_error_message=_("An account with this e-mail already exists.")),
         ]
 
     def save(self, *args: object, **kwargs: object) -> None:
@@ -71,7 +71,8 @@ class Lock(models.Model):
         return self.name
 
 
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #4f46e5 (# and six hex digits).")
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$",
+                            _("A colour like #4f46e5 (# and six hex digits)."))
 
 
 class ShopSettings(models.Model):
@@ -80,15 +81,15 @@ class ShopSettings(models.Model):
 
     CACHE_KEY = "panel:branding:v1"
 
-    name = models.CharField("shop name", max_length=80, default="Reseller Panel")
+    name = models.CharField(_("shop name"), max_length=80, default="Reseller Panel")
     logo = models.BinaryField(blank=True, default=b"", editable=False)
     logo_type = models.CharField(max_length=20, blank=True, editable=False)
-    primary_color = models.CharField("primary colour", max_length=7, default="#4f46e5",
+    primary_color = models.CharField(_("primary colour"), max_length=7, default="#4f46e5",
                                      validators=[HEX_COLOUR])
-    support_email = models.EmailField("support e-mail", blank=True)
+    support_email = models.EmailField(_("support e-mail"), blank=True)
     footer_text = models.CharField(max_length=300, blank=True)
     currency_symbol = models.CharField(max_length=8, default="$",
-                                       help_text="Shown before every price and balance.")
+                                       help_text=_("Shown before every price and balance."))
     commission_percent = models.DecimalField(
         _("affiliate commission (%)"), max_digits=4, decimal_places=2, default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(50))],
@@ -98,7 +99,7 @@ class ShopSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "shop settings"
+        verbose_name = verbose_name_plural = _("shop settings")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(commission_percent__gte=0, commission_percent__lte=50),
@@ -140,7 +141,7 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey("panel.User", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     actor_email = models.CharField(max_length=254, blank=True,
-                                   help_text="Kept if the account is ever removed.")
+                                   help_text=_("Kept if the account is ever removed."))
     action = models.CharField(max_length=80, db_index=True)
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=64, blank=True, db_index=True)
@@ -152,7 +153,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.actor_email or 'system'}: {self.action} {self.target_repr}"
@@ -163,8 +164,8 @@ class Incident(models.Model):
     alerted once when it opens and closed when the condition clears: the next time it
     happens is a new incident with a new alert. At most one open incident per key."""
 
-    key = models.CharField(max_length=120, help_text="What the incident is about, e.g. "
-                           "'provider:3:low-balance'.")
+    key = models.CharField(max_length=120, help_text=_("What the incident is about, e.g. "
+                           "'provider:3:low-balance'."))
     title = models.CharField(max_length=200)
     detail = models.TextField(blank=True)
     opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -183,9 +184,9 @@ class Incident(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    ORDER = "order", "Order finished"
-    DEPOSIT = "deposit", "Deposit credited"
-    TICKET = "ticket", "Ticket answered"
+    ORDER = "order", _("Order finished")
+    DEPOSIT = "deposit", _("Deposit credited")
+    TICKET = "ticket", _("Ticket answered")
 
 
 class Notice(models.Model):
@@ -197,9 +198,9 @@ class Notice(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=10, choices=NoticeKind)
     object_id = models.PositiveBigIntegerField(
-        help_text="The order, the deposit, or the staff message of the ticket.")
+        help_text=_("The order, the deposit, or the staff message of the ticket."))
     params = models.JSONField(default=dict, blank=True)
-    link = models.CharField(max_length=200, help_text="The page it is about, a path.")
+    link = models.CharField(max_length=200, help_text=_("The page it is about, a path."))
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -28,14 +28,14 @@ class PaymentMethod(models.Model):
     enabled = models.BooleanField(default=True)
     min_amount = models.DecimalField(**MONEY, default=Decimal(1))
     max_amount = models.DecimalField(**MONEY, null=True, blank=True,
-                                     help_text="Empty: no maximum.")
+                                     help_text=_("Empty: no maximum."))
     bonus_percent = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0),
-                                        help_text="Added as a bonus entry on every paid "
-                                        "deposit by this method (on top of bonus tiers).")
+                                        help_text=_("Added as a bonus entry on every paid "
+                                        "deposit by this method (on top of bonus tiers)."))
     display_order = models.PositiveIntegerField(default=100)
-    instructions = models.TextField(blank=True, help_text="Manual methods: how to pay (bank "
+    instructions = models.TextField(blank=True, help_text=_("Manual methods: how to pay (bank "
                                     "details, a wallet address). The deposit's reference is "
-                                    "shown beside it.")
+                                    "shown beside it."))
 
     class Meta:
         ordering = ["display_order", "name", "id"]
@@ -109,28 +109,28 @@ class Deposit(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="deposits")
     method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="deposits")
-    amount = models.DecimalField(**MONEY, help_text="Asked for, in the panel's currency.")
+    amount = models.DecimalField(**MONEY, help_text=_("Asked for, in the panel's currency."))
     currency = models.CharField(max_length=10)
     reference = models.CharField(max_length=40, unique=True,
-                                 help_text="Ours: the processor's order id, or the reference a "
-                                 "customer writes on a manual transfer.")
+                                 help_text=_("Ours: the processor's order id, or the reference a "
+                                 "customer writes on a manual transfer."))
     state = models.CharField(max_length=20, choices=DepositState, default=DepositState.CREATED,
                              db_index=True)
     payment_id = models.CharField(max_length=100, blank=True,
-                                  help_text="The processor's id of the invoice it made.")
+                                  help_text=_("The processor's id of the invoice it made."))
     processor_payment_id = models.CharField(
-        max_length=100, blank=True, help_text="The processor's id of the payment, when it has "
-        "one apart from the invoice (NOWPayments), learned from its first verified status.")
+        max_length=100, blank=True, help_text=_("The processor's id of the payment, when it has "
+        "one apart from the invoice (NOWPayments), learned from its first verified status."))
     checkout_url = models.URLField(max_length=2000, blank=True)
     processor_status = models.CharField(max_length=40, blank=True,
-                                        help_text="The processor's last word, as sent.")
+                                        help_text=_("The processor's last word, as sent."))
     received = models.DecimalField(**MONEY, null=True, blank=True,
-                                   help_text="What the processor says arrived, in the panel's "
-                                   "currency.")
+                                   help_text=_("What the processor says arrived, in the panel's "
+                                   "currency."))
     credited = models.DecimalField(**MONEY, default=Decimal(0))
     bonus = models.DecimalField(**MONEY, default=Decimal(0))
-    needs_staff = models.BooleanField(default=False, db_index=True, help_text="A person should "
-                                      "look: more was paid than asked, or a late status.")
+    needs_staff = models.BooleanField(default=False, db_index=True, help_text=_("A person should "
+                                      "look: more was paid than asked, or a late status."))
     staff_note = models.TextField(blank=True)
     customer_note = models.CharField(max_length=500, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -96,17 +96,17 @@ class ProviderAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     inlines = [ProviderRuleInline]
     actions = ["test_connection"]
 
-    @admin.display(description="last sync problem")
+    @admin.display(description=_("last sync problem"))
     def sync_problem(self, provider: Provider) -> str:
         # The first line says what happened (failed, or how many rows were skipped); the
         # detail page lists the rows.
         return provider.last_sync_error.partition("\n")[0][:120] or "-"
 
-    @admin.display(description="last balance problem")
+    @admin.display(description=_("last balance problem"))
     def balance_problem(self, provider: Provider) -> str:
         return provider.last_balance_error[:120] or "-"
 
-    @admin.action(description="Test connection (read the upstream balance)")
+    @admin.action(description=_("Test connection (read the upstream balance)"))
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
         for provider in queryset:
             try:
@@ -115,8 +115,9 @@ class ProviderAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
                 self.message_user(request, f"{provider.name}: {exc}", messages.ERROR)
             else:
                 self.message_user(
-                    request, f"{provider.name}: connected, balance {balance.amount} "
-                    f"{balance.currency}", messages.SUCCESS)
+                    request, gettext("%(provider)s: connected, balance %(amount)s %(currency)s")
+                    % {"provider": provider.name, "amount": balance.amount,
+                       "currency": balance.currency}, messages.SUCCESS)
 
     def save_formset(self, request: HttpRequest, form: forms.Form, formset: object,
                      change: bool) -> None:
@@ -198,16 +199,16 @@ class ServiceAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
     def arabic_name(self, service: Service) -> str:
         return service.name_ar
 
-    @admin.display(description="name", ordering="name")
+    @admin.display(description=_("name"), ordering="name")
     def short_name(self, service: Service) -> str:
         name = service.display_name
         return name if len(name) <= 60 else name[:59] + "…"
 
-    @admin.display(description="margin")
+    @admin.display(description=_("margin"))
     def margin(self, service: Service) -> Decimal:
         return service.margin
 
-    @admin.action(description="Set markup (a rule on each selected service)")
+    @admin.action(description=_("Set markup (a rule on each selected service)"))
     def set_markup(self, request: HttpRequest, queryset: QuerySet[Service]) -> HttpResponse | None:
         form = SetMarkupForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():

@@ -20,36 +20,39 @@ http_url = URLValidator(schemes=["http", "https"])
 
 class Provider(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    api_url = models.CharField("API URL", max_length=500, validators=[http_url])
-    api_key = EncryptedTextField("API key")
+    api_url = models.CharField(_("API URL"), max_length=500, validators=[http_url])
+    api_key = EncryptedTextField(_("API key"))
     timeout = models.FloatField(default=20.0, validators=[MinValueValidator(0.1)],
-                                help_text="Seconds to wait for each upstream call.")
+                                help_text=_("Seconds to wait for each upstream call."))
     enabled = models.BooleanField(default=True)
     currency = models.CharField(max_length=3, default="USD")
     new_services_on_sale = models.BooleanField(
-        default=True, help_text="Put newly synced services on sale at once; "
-        "off: they wait, disabled, for an admin.")
+        default=True, help_text=_("Put newly synced services on sale at once; "
+        "off: they wait, disabled, for an admin."))
     multi_status = models.BooleanField(
         null=True, blank=True,
-        help_text="Whether `status` takes `orders=1,2,...`; empty: detect at the next sync.")
+        help_text=_("Whether `status` takes `orders=1,2,...`; empty: detect at the next sync."))
     has_refill = models.BooleanField(
         null=True, blank=True,
-        help_text="Whether the provider has the `refill` action; empty: detect at the next sync.")
+        help_text=_("Whether the provider has the `refill` action; empty: detect at the next "
+                    "sync."))
     has_cancel = models.BooleanField(
         null=True, blank=True,
-        help_text="Whether the provider has the `cancel` action; empty: detect at the next sync.")
+        help_text=_("Whether the provider has the `cancel` action; empty: detect at the next "
+                    "sync."))
     refill_days = models.PositiveSmallIntegerField(
-        "refill window (days)", null=True, blank=True,
-        help_text="Customers may ask for a refill this many days after an order completes "
+        _("refill window (days)"), null=True, blank=True,
+        help_text=_("Customers may ask for a refill this many days after an order completes "
         "(a service may set its own); empty: no limit from the panel, the provider's own "
-        "rules still apply.")
+        "rules still apply."))
     balance = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
     balance_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     balance_alert_below = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text="Alert staff when the balance drops below this.")
+        **MONEY, null=True, blank=True,
+        help_text=_("Alert staff when the balance drops below this."))
     last_balance_error = models.TextField(blank=True, editable=False,
-                                          help_text="Why the last balance check failed; empty "
-                                          "once a check succeeds.")
+                                          help_text=_("Why the last balance check failed; empty "
+                                          "once a check succeeds."))
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_sync_error = models.TextField(blank=True, editable=False)
 
@@ -82,7 +85,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(fields=["provider", "name"], condition=Q(parent=None),
                                     name="category_unique_top"),
@@ -152,14 +155,15 @@ class SmsPriceQuerySet(models.QuerySet):
 class Service(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
     upstream_id = models.BigIntegerField()
-    name = models.CharField(max_length=300, help_text="The upstream's name, refreshed by sync.")
+    name = models.CharField(max_length=300, help_text=_("The upstream's name, refreshed by sync."))
     custom_name = models.CharField(max_length=300, blank=True,
-                                   help_text="Shown instead of the upstream's name; kept by sync.")
-    description = models.TextField(blank=True, help_text="Kept by sync.")
+                                   help_text=_("Shown instead of the upstream's name; "
+                                               "kept by sync."))
+    description = models.TextField(blank=True, help_text=_("Kept by sync."))
     description_ar = models.TextField(
-        "description (Arabic)", blank=True, default="", db_default="",
-        help_text="Shown to readers of Arabic instead of the description; empty: the "
-        "description. Kept by sync.")
+        _("description (Arabic)"), blank=True, default="", db_default="",
+        help_text=_("Shown to readers of Arabic instead of the description; empty: the "
+        "description. Kept by sync."))
     # The upstream's Arabic name, for display only (a plain column: sync inserts raw rows).
     name_ar = models.CharField(max_length=300, blank=True, default="", db_default="",
                                editable=False)
@@ -170,28 +174,29 @@ class Service(models.Model):
     type = models.CharField(max_length=50, default="Default")
     entity_type = models.CharField(max_length=10, choices=EntityType, default=EntityType.SMM)
     price_unit = models.PositiveIntegerField(choices=PriceUnit, default=PriceUnit.PER_THOUSAND)
-    rate = models.DecimalField("cost", **MONEY, help_text="The upstream's rate per price unit.")
+    rate = models.DecimalField(_("cost"), **MONEY,
+                               help_text=_("The upstream's rate per price unit."))
     sell_price = models.DecimalField(**MONEY, default=Decimal(0),
-                                     help_text="Per price unit; follows the pricing rules.")
+                                     help_text=_("Per price unit; follows the pricing rules."))
     price_override = models.DecimalField(**MONEY, null=True, blank=True,
-                                         help_text="A fixed sell price per unit; kept by sync.")
+                                         help_text=_("A fixed sell price per unit; kept by sync."))
     override_below_cost = models.BooleanField(
-        "allow override below cost", default=False,
-        help_text="Allow the price override under cost (a loss on each sale).")
+        _("allow override below cost"), default=False,
+        help_text=_("Allow the price override under cost (a loss on each sale)."))
     min_quantity = models.PositiveIntegerField(default=1)
     max_quantity = models.PositiveIntegerField(default=1)
     refill = models.BooleanField(default=False)
     refill_days = models.PositiveSmallIntegerField(
-        "refill window (days)", null=True, blank=True,
-        help_text="Days after completion a customer may ask for a refill; empty: the "
-        "provider's window.")
+        _("refill window (days)"), null=True, blank=True,
+        help_text=_("Days after completion a customer may ask for a refill; empty: the "
+        "provider's window."))
     cancel = models.BooleanField(default=False)
     dripfeed = models.BooleanField(default=False)
     stock = models.PositiveIntegerField(null=True, blank=True)
     auto_delivery = models.BooleanField(default=True)
-    enabled = models.BooleanField(default=True, help_text="The admin's switch; kept by sync.")
+    enabled = models.BooleanField(default=True, help_text=_("The admin's switch; kept by sync."))
     available = models.BooleanField(default=True, editable=False,
-                                    help_text="Still listed by the upstream at the last sync.")
+                                    help_text=_("Still listed by the upstream at the last sync."))
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     # `provider.row_digest` of the upstream row last written here: a sync skips a row whose
     # digest it finds, unread (None: not written by a sync that kept one).
@@ -274,18 +279,18 @@ class PricingRule(models.Model):
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="pricing_rules")
     percent = models.DecimalField(max_digits=9, decimal_places=3, default=Decimal(0),
-                                  help_text="Markup on cost, in percent.")
+                                  help_text=_("Markup on cost, in percent."))
     fixed = models.DecimalField(**MONEY, default=Decimal(0),
-                                help_text="Added after the percentage, per price unit.")
+                                help_text=_("Added after the percentage, per price unit."))
     min_price = models.DecimalField(**MONEY, null=True, blank=True,
-                                    help_text="Never sell below this per price unit.")
+                                    help_text=_("Never sell below this per price unit."))
     rounding = models.CharField(max_length=10, choices=Rounding, default=Rounding.UP_TO_STEP)
     step = models.DecimalField(**MONEY, default=Decimal("0.0001"),
-                               help_text="Rounding step (with 'step'), e.g. 0.01.")
+                               help_text=_("Rounding step (with 'step'), e.g. 0.01."))
     ending = models.DecimalField(**MONEY, default=Decimal("0.99"),
-                                 help_text="Fractional ending (with 'ending'), e.g. 0.99.")
+                                 help_text=_("Fractional ending (with 'ending'), e.g. 0.99."))
     allow_below_cost = models.BooleanField(
-        default=False, help_text="Allow a sell price under cost (a negative markup).")
+        default=False, help_text=_("Allow a sell price under cost (a negative markup)."))
 
     class Meta:
         constraints = [
@@ -325,8 +330,8 @@ class SmsCountry(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "SMS country"
-        verbose_name_plural = "SMS countries"
+        verbose_name = _("SMS country")
+        verbose_name_plural = _("SMS countries")
         constraints = [models.UniqueConstraint(fields=["provider", "code"],
                                                name="smscountry_unique")]
 
@@ -342,7 +347,7 @@ class SmsProject(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "SMS project"
+        verbose_name = _("SMS project")
         constraints = [models.UniqueConstraint(fields=["provider", "project_id"],
                                                name="smsproject_unique")]
 
@@ -362,7 +367,7 @@ class SmsPrice(models.Model):
     objects = SmsPriceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "SMS price"
+        verbose_name = _("SMS price")
         constraints = [models.UniqueConstraint(fields=["project", "country"],
                                                name="smsprice_unique")]
 
