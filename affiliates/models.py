@@ -16,8 +16,9 @@ class ReferralCode(models.Model):
     code = models.CharField(max_length=16, unique=True)
     visits = models.PositiveIntegerField(
         default=0,
-        help_text=_("Browser sessions that opened "
-        "the link (a reload in the same session counts once)."),
+        help_text=_(
+            "Browser sessions that opened the link (a reload in the same session counts once)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

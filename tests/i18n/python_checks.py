@@ -1,7 +1,7 @@
 """The i18n checkers the tests run, kept apart so that each can be shown to fail on a fixture
-(test_marking.py): unmarked strings in Python sources, forms' texts that are not lazy
-translations, catalogue entries untranslated, fuzzy or with other placeholders, and marked
-strings missing from a catalogue."""
+(test_marking.py): unmarked strings in Python sources, forms', models' and admin classes'
+texts that are not lazy translations, catalogue entries untranslated, fuzzy or with other
+placeholders, and marked strings missing from a catalogue."""
 
 import ast
 import re
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django import forms
+from django.contrib import admin
+from django.db import models
 from django.utils.functional import Promise
 
 # Calls whose first argument is read by a person: it must be a translation, never a bare
@@ -111,6 +113,88 @@ def form_texts_not_lazy(form_classes: Iterable[type[forms.Form]]) -> list[str]:
             for choice, label in getattr(form_field, "choices", None) or []:
                 if isinstance(label, str) and choice != "" and not isinstance(label, Promise):
                     found.append(f"{where} choice {choice!r}: {label!r}")
+    return found
+
+
+def _plain(value: object) -> bool:
+    """A text given as a str: shown as written whatever the language."""
+    return isinstance(value, str) and not isinstance(value, Promise)
+
+
+def model_texts_not_lazy(
+    model_classes: Iterable[type[models.Model]], allowed: frozenset[str] = frozenset()
+) -> list[str]:
+    """What the admin and ModelForms take from the models, given as plain strings: the
+    model's verbose names, each own field's verbose name (when one is given: Django's default,
+    the field's name, is not a text anyone wrote), help text and choice labels, and a
+    constraint's error message. `allowed`: labels that stay as they are (brand names)."""
+    found = []
+    for model in model_classes:
+        where = f"{model.__module__}.{model.__name__}"
+        for key in ("verbose_name", "verbose_name_plural"):
+            if _plain(model._meta.original_attrs.get(key)):
+                found.append(f"{where} Meta.{key}: {model._meta.original_attrs[key]!r}")
+        for model_field in [*model._meta.local_fields, *model._meta.local_many_to_many]:
+            if model_field.auto_created:
+                continue  # the primary key Django adds ("ID")
+            name = f"{where}.{model_field.name}"
+            given = model_field.deconstruct()[3]
+            texts = {"verbose_name": given.get("verbose_name"), "help_text": model_field.help_text}
+            for key, value in texts.items():
+                if _plain(value) and value:
+                    found.append(f"{name} {key}: {value!r}")
+            for choice, label in model_field.flatchoices:
+                if _plain(label) and label not in allowed:
+                    found.append(f"{name} choice {choice!r}: {label!r}")
+        for constraint in model._meta.constraints:
+            message = constraint.violation_error_message
+            if _plain(message):
+                found.append(f"{where} constraint {constraint.name}: {message!r}")
+    return found
+
+
+def _admin_texts(cls: type, where: str) -> list[str]:
+    found = []
+    shown = [
+        (name, value)
+        for klass in cls.__mro__
+        if not klass.__module__.startswith("django.")
+        for name, value in vars(klass).items()
+    ]
+    shown += [
+        (getattr(item, "__name__", repr(item)), item)
+        for key in ("list_display", "actions")
+        for item in getattr(cls, key, None) or []
+        if callable(item)
+    ]
+    for name, value in shown:
+        # @admin.display and @admin.action set short_description
+        if _plain(getattr(value, "short_description", None)):
+            found.append(f"{where}.{name} description: {value.short_description!r}")
+    for key in ("fieldsets", "add_fieldsets"):
+        for title, _options in getattr(cls, key, None) or []:
+            if _plain(title):
+                found.append(f"{where} {key} title: {title!r}")
+    for list_filter in getattr(cls, "list_filter", None) or []:
+        if (
+            isinstance(list_filter, type)
+            and issubclass(list_filter, admin.SimpleListFilter)
+            and _plain(list_filter.title)
+        ):
+            found.append(f"{where} filter {list_filter.__name__} title: {list_filter.title!r}")
+    return found
+
+
+def admin_texts_not_lazy(model_admins: Iterable[admin.options.BaseModelAdmin]) -> list[str]:
+    """Texts the admin classes (and their inlines) give the admin's pages as plain strings:
+    display and action descriptions, fieldset titles, list filter titles."""
+    found = []
+    for model_admin in model_admins:
+        cls = type(model_admin)
+        where = f"{cls.__module__}.{cls.__name__}"
+        found += _admin_texts(cls, where)
+        for inline in getattr(model_admin, "inlines", []):
+            found += _admin_texts(inline, f"{inline.__module__}.{inline.__name__}")
     return found
 
 

@@ -1,18 +1,25 @@
 """Every string the Python code shows to people is marked for translation and has an Arabic
-translation in its app's catalogue (panel, orders, payments, support, provider). Each check
-is first shown to fail on a fixture."""
+translation in its app's catalogue (panel, orders, payments, support, provider, affiliates):
+forms, the models' texts the admin and ModelForms show, and the admin classes' own. Each
+check is first shown to fail on a fixture."""
 
 import inspect
 from pathlib import Path
 
 import pytest
 from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.test.utils import isolate_apps
 from django.utils.translation import gettext_lazy as _
 
 from tests.i18n import python_checks as checks
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("panel", "orders", "payments", "support", "provider")
+APPS = ("panel", "orders", "payments", "support", "provider", "affiliates")
+# Payment processors' names: brands, the same in every language.
+BRANDS = frozenset({"NOWPayments", "Cryptomus", "Heleket"})
 # Where the code speaks to people (web views, forms, domain errors that reach them).
 SHOWN_SOURCES = [
     *sorted((ROOT / "panel" / "storefront").glob("*.py")),
@@ -72,6 +79,96 @@ def test_the_form_checker_finds_plain_labels_and_choices():
     found = checks.form_texts_not_lazy([BadForm, GoodForm])
     assert len(found) == 2
     assert "BadForm.amount label" in found[0] and "choice 'a'" in found[1]
+
+
+@isolate_apps("panel")
+def test_the_model_checker_finds_plain_verbose_names_help_texts_choices_and_messages():
+    class Bad(models.Model):  # noqa: DJ008 - never shown
+        name = models.CharField("name", max_length=10, help_text=_("Fine"))
+        kind = models.CharField(
+            _("kind"),
+            max_length=5,
+            help_text="Plain help",
+            choices=[("a", "Plain"), ("b", _("Lazy")), ("c", "Brand")],
+        )
+        unnamed = models.IntegerField()  # Django's default verbose name: nobody wrote it
+
+        class Meta:
+            app_label = "panel"
+            verbose_name_plural = "bads"
+            constraints = [
+                models.CheckConstraint(
+                    condition=models.Q(unnamed__gte=0),
+                    name="bad_unnamed",
+                    violation_error_message="Plain message",
+                )
+            ]
+
+    class Good(models.Model):  # noqa: DJ008 - never shown
+        name = models.CharField(_("name"), max_length=10, help_text=_("Fine"))
+
+        class Meta:
+            app_label = "panel"
+            verbose_name = _("good")
+
+    found = checks.model_texts_not_lazy([Bad, Good], allowed=frozenset({"Brand"}))
+    assert found == [
+        f"{__name__}.Bad Meta.verbose_name_plural: 'bads'",
+        f"{__name__}.Bad.name verbose_name: 'name'",
+        f"{__name__}.Bad.kind help_text: 'Plain help'",
+        f"{__name__}.Bad.kind choice 'a': 'Plain'",
+        f"{__name__}.Bad constraint bad_unnamed: 'Plain message'",
+    ]
+
+
+class PlainFilter(admin.SimpleListFilter):
+    title = "plain"
+    parameter_name = "p"
+
+
+class BadInline(admin.TabularInline):
+    model = models.Model
+
+    @admin.display(description="inline plain")
+    def shown(self, obj: object) -> str:
+        return ""
+
+
+class BadAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["a"]}),
+        ("Plain", {"fields": ["b"]}),
+        (_("Lazy"), {"fields": ["c"]}),
+    ]
+    list_filter = ["a", PlainFilter]
+    inlines = [BadInline]
+
+    @admin.display(description="plain column")
+    def column(self, obj: object) -> str:
+        return ""
+
+    @admin.display(description=_("lazy column"))
+    def fine(self, obj: object) -> str:
+        return ""
+
+    @admin.action(description="Plain action")
+    def act(self, request: object, queryset: object) -> None:
+        pass
+
+
+def test_the_admin_checker_finds_plain_descriptions_and_titles():
+    found = checks.admin_texts_not_lazy(
+        [BadAdmin(apps.get_model("panel", "Incident"), admin.AdminSite())]
+    )
+    assert sorted(found) == sorted(
+        [
+            f"{__name__}.BadAdmin.column description: 'plain column'",
+            f"{__name__}.BadAdmin.act description: 'Plain action'",
+            f"{__name__}.BadAdmin fieldsets title: 'Plain'",
+            f"{__name__}.BadAdmin filter PlainFilter title: 'plain'",
+            f"{__name__}.BadInline.shown description: 'inline plain'",
+        ]
+    )
 
 
 BAD_CATALOGUE = """msgid ""
@@ -157,6 +254,22 @@ def test_forms_labels_help_texts_errors_and_choices_are_translations():
     found = project_forms()
     assert len(found) >= 8
     assert checks.form_texts_not_lazy(found) == []
+
+
+def test_the_models_texts_for_the_admin_are_translations():
+    found = [model for app in APPS for model in apps.get_app_config(app).get_models()]
+    assert len(found) >= 20
+    assert checks.model_texts_not_lazy(found, allowed=BRANDS) == []
+
+
+def test_the_admin_classes_texts_are_translations():
+    found = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in APPS
+    ]
+    assert len(found) >= 12
+    assert checks.admin_texts_not_lazy(found) == []
 
 
 @pytest.mark.parametrize("app", APPS)
