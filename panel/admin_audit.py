@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.http import HttpRequest
+from django.utils import translation
 
 from panel import audit
 
@@ -38,6 +39,13 @@ def changes(form: forms.BaseForm, secret: frozenset[str] = frozenset()
     return before, after
 
 
+def _name(obj: models.Model) -> str:
+    """The model's name as written in the code: the log is stored text, read later in any
+    language, so an admin used in Arabic still records "provider changed"."""
+    with translation.override(None):
+        return str(obj._meta.verbose_name)
+
+
 class AuditedAdmin:
     """Mixin for a ModelAdmin: each save and each changed inline row is an audit entry."""
 
@@ -52,7 +60,7 @@ class AuditedAdmin:
             return
         else:
             before, after = changes(form, self.audit_secret_fields)
-        audit.record(actor=request.user, action=f"{obj._meta.verbose_name} "
+        audit.record(actor=request.user, action=f"{_name(obj)} "
                      f"{'changed' if change else 'added'}", target=obj,
                      before=before if change else None, after=after)
 
@@ -63,14 +71,14 @@ class AuditedAdmin:
             if row in getattr(formset, "deleted_forms", []) or not row.has_changed():
                 continue
             before, after = changes(row)
-            audit.record(actor=request.user, action=f"{row.instance._meta.verbose_name} "
+            audit.record(actor=request.user, action=f"{_name(row.instance)} "
                          f"changed", target=row.instance, before=before, after=after,
                          note=f"on {form.instance}")
         for obj in getattr(formset, "deleted_objects", []):
-            audit.record(actor=request.user, action=f"{obj._meta.verbose_name} deleted",
+            audit.record(actor=request.user, action=f"{_name(obj)} deleted",
                          before={"was": str(obj)}, note=f"on {form.instance}")
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit.record(actor=request.user, action=f"{obj._meta.verbose_name} deleted",
+        audit.record(actor=request.user, action=f"{_name(obj)} deleted",
                      target=obj, before={"was": str(obj)})
         super().delete_model(request, obj)  # type: ignore[misc]
