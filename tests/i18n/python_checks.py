@@ -153,6 +153,28 @@ def model_texts_not_lazy(
     return found
 
 
+def names_not_written(model_classes: Iterable[type[models.Model]]) -> list[str]:
+    """Names the admin shows that nobody wrote as a translation: a model without its own
+    `Meta.verbose_name` / `verbose_name_plural`, a field (relations included) without a
+    verbose name, or either given as a plain string. Django would derive them from the class
+    or attribute name: English whatever the language. The primary key Django adds is left
+    out."""
+    found = []
+    for model in model_classes:
+        where = f"{model.__module__}.{model.__name__}"
+        for key in ("verbose_name", "verbose_name_plural"):
+            value = model._meta.original_attrs.get(key)
+            if not isinstance(value, Promise):
+                found.append(f"{where} Meta.{key}: {value!r}")
+        for model_field in [*model._meta.local_fields, *model._meta.local_many_to_many]:
+            if model_field.auto_created:
+                continue
+            value = model_field.deconstruct()[3].get("verbose_name")
+            if not isinstance(value, Promise):
+                found.append(f"{where}.{model_field.name} verbose_name: {value!r}")
+    return found
+
+
 def _admin_texts(cls: type, where: str) -> list[str]:
     found = []
     shown = [
