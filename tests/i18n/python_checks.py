@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django import forms
+from django.apps import AppConfig
 from django.contrib import admin
 from django.db import models
 from django.utils.functional import Promise
@@ -175,6 +176,11 @@ def names_not_written(model_classes: Iterable[type[models.Model]]) -> list[str]:
     return found
 
 
+def app_names_not_lazy(app_configs: Iterable[AppConfig]) -> list[str]:
+    """Apps whose name (the admin's section titles) is a plain string."""
+    return [f"{app.label}: {app.verbose_name!r}" for app in app_configs if _plain(app.verbose_name)]
+
+
 def _admin_texts(cls: type, where: str) -> list[str]:
     found = []
     shown = [
@@ -193,6 +199,9 @@ def _admin_texts(cls: type, where: str) -> list[str]:
         # @admin.display and @admin.action set short_description
         if _plain(getattr(value, "short_description", None)):
             found.append(f"{where}.{name} description: {value.short_description!r}")
+    for key in ("verbose_name", "verbose_name_plural"):  # an inline's own names
+        if _plain(getattr(cls, key, None)):
+            found.append(f"{where} {key}: {getattr(cls, key)!r}")
     for key in ("fieldsets", "add_fieldsets"):
         for title, _options in getattr(cls, key, None) or []:
             if _plain(title):

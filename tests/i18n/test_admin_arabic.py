@@ -46,6 +46,9 @@ def test_fields_named_only_by_their_attribute_before_show_their_arabic_label(
     assert "التنبيه عندما يقل الرصيد عن" in html  # balance_alert_below's label
     assert "عرض الخدمات الجديدة للبيع" in html  # new_services_on_sale's
     assert "Balance alert below" not in html and "New services on sale" not in html
+    assert "هامش المزوّد" in html  # the markup inline's title
+    assert "المزوّدون والكتالوج" in html  # the app's name, in the breadcrumbs
+    assert "Providers and catalog" not in html
 
 
 def test_an_arabic_admin_records_audit_actions_in_the_codes_english(client, owner, upstream):

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from django import forms
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.contrib import admin
 from django.db import models
 from django.test.utils import isolate_apps
 from django.utils.translation import gettext_lazy as _
 
+import tests.i18n
 from tests.i18n import python_checks as checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,6 +160,8 @@ class PlainFilter(admin.SimpleListFilter):
 
 class BadInline(admin.TabularInline):
     model = models.Model
+    verbose_name = "plain inline"
+    verbose_name_plural = _("lazy inlines")
 
     @admin.display(description="inline plain")
     def shown(self, obj: object) -> str:
@@ -198,8 +201,15 @@ def test_the_admin_checker_finds_plain_descriptions_and_titles():
             f"{__name__}.BadAdmin fieldsets title: 'Plain'",
             f"{__name__}.BadAdmin filter PlainFilter title: 'plain'",
             f"{__name__}.BadInline.shown description: 'inline plain'",
+            f"{__name__}.BadInline verbose_name: 'plain inline'",
         ]
     )
+
+
+def test_the_app_name_checker_finds_a_plain_name():
+    plain, lazy = AppConfig("tests.i18n", tests.i18n), AppConfig("tests.i18n", tests.i18n)
+    plain.verbose_name, lazy.verbose_name = "Plain", _("Lazy")
+    assert checks.app_names_not_lazy([plain, lazy]) == ["i18n: 'Plain'"]
 
 
 BAD_CATALOGUE = """msgid ""
@@ -297,6 +307,10 @@ def test_every_field_and_model_has_a_written_translated_name():
     found = [model for app in APPS for model in apps.get_app_config(app).get_models()]
     assert len(found) >= 20
     assert checks.names_not_written(found) == []
+
+
+def test_the_apps_names_are_translations():
+    assert checks.app_names_not_lazy(apps.get_app_config(app) for app in APPS) == []
 
 
 def test_the_admin_classes_texts_are_translations():
