@@ -11,16 +11,24 @@ class ReferralCode(models.Model):
     """A customer's code in `/?ref=<code>`, made the first time they need it."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_code"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="referral_code",
     )
-    code = models.CharField(max_length=16, unique=True)
+    code = models.CharField(_("code"), max_length=16, unique=True)
     visits = models.PositiveIntegerField(
+        _("visits"),
         default=0,
         help_text=_(
             "Browser sessions that opened the link (a reload in the same session counts once)."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral code")
+        verbose_name_plural = _("referral codes")
 
     def __str__(self) -> str:
         return self.code
@@ -32,16 +40,22 @@ class Referral(models.Model):
 
     referred = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("referred user"),
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="referral",
     )
     referrer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referrer"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(referrer=F("referred")), name="referral_not_self"),

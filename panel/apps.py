@@ -1,13 +1,14 @@
 import logging
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger("panel")
 
 
 class PanelConfig(AppConfig):
     name = "panel"
-    verbose_name = "Panel"
+    verbose_name = _("Panel")
 
     def ready(self) -> None:
         from panel import checks, language  # noqa: F401 - language: its sign-in receiver

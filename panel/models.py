@@ -28,9 +28,13 @@ class EmailUserManager(UserManager):
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
-    email_verified = models.BooleanField(default=False)
-    api_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    api_key_prefix = models.CharField(max_length=12, blank=True, editable=False)
+    email_verified = models.BooleanField(_("e-mail verified"), default=False)
+    api_key_hash = models.CharField(
+        _("API key hash"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    api_key_prefix = models.CharField(
+        _("API key prefix"), max_length=12, blank=True, editable=False
+    )
     # What the customer is e-mailed about (`panel.notifications`); the shop's notice list
     # records every event whatever these say.
     email_orders = models.BooleanField(_("e-mail when an order ends"), default=True)
@@ -63,9 +67,13 @@ class User(AbstractUser):
 class Lock(models.Model):
     """A named lock shared by every process (web, workers, beat) through the database."""
 
-    name = models.CharField(max_length=100, primary_key=True)
-    holder = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    holder = models.CharField(_("holder"), max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("lock")
+        verbose_name_plural = _("locks")
 
     def __str__(self) -> str:
         return self.name
@@ -82,21 +90,25 @@ class ShopSettings(models.Model):
     CACHE_KEY = "panel:branding:v1"
 
     name = models.CharField(_("shop name"), max_length=80, default="Reseller Panel")
-    logo = models.BinaryField(blank=True, default=b"", editable=False)
-    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(_("logo type"), max_length=20, blank=True, editable=False)
     primary_color = models.CharField(_("primary colour"), max_length=7, default="#4f46e5",
                                      validators=[HEX_COLOUR])
     support_email = models.EmailField(_("support e-mail"), blank=True)
-    footer_text = models.CharField(max_length=300, blank=True)
-    currency_symbol = models.CharField(max_length=8, default="$",
-                                       help_text=_("Shown before every price and balance."))
+    footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
+    currency_symbol = models.CharField(
+        _("currency symbol"),
+        max_length=8,
+        default="$",
+        help_text=_("Shown before every price and balance."),
+    )
     commission_percent = models.DecimalField(
         _("affiliate commission (%)"), max_digits=4, decimal_places=2, default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(50))],
         help_text=_("Credited to a referrer's balance on what each customer they referred "
                     "paid for a finished order, net of refunds. 0 turns the affiliate program "
                     "off."))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("shop settings")
@@ -124,11 +136,23 @@ class SubmittedForm(models.Model):
     another. The token is the primary key, so two concurrent submissions cannot both insert
     it (`panel.storefront.once`)."""
 
-    token = models.CharField(max_length=64, primary_key=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    order = models.ForeignKey("orders.Order", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(_("token"), max_length=64, primary_key=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
 
     def __str__(self) -> str:
         return self.token
@@ -138,20 +162,31 @@ class AuditEntry(models.Model):
     """One action by a person (staff or admin): who, when, what, and the values before and
     after. The ledger is the record of money; this is the record of people. Append-only."""
 
-    actor = models.ForeignKey("panel.User", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_email = models.CharField(max_length=254, blank=True,
-                                   help_text=_("Kept if the account is ever removed."))
-    action = models.CharField(max_length=80, db_index=True)
-    target_type = models.CharField(max_length=80, blank=True)
-    target_id = models.CharField(max_length=64, blank=True, db_index=True)
-    target_repr = models.CharField(max_length=200, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "panel.User",
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_email = models.CharField(
+        _("actor e-mail"),
+        max_length=254,
+        blank=True,
+        help_text=_("Kept if the account is ever removed."),
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=80, blank=True)
+    target_id = models.CharField(_("target ID"), max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField(_("target as shown"), max_length=200, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("audit entry")
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("audit entries")
 
@@ -164,14 +199,19 @@ class Incident(models.Model):
     alerted once when it opens and closed when the condition clears: the next time it
     happens is a new incident with a new alert. At most one open incident per key."""
 
-    key = models.CharField(max_length=120, help_text=_("What the incident is about, e.g. "
-                           "'provider:3:low-balance'."))
-    title = models.CharField(max_length=200)
-    detail = models.TextField(blank=True)
-    opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=120,
+        help_text=_("What the incident is about, e.g. 'provider:3:low-balance'."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
         ordering = ["-opened_at", "-id"]
         constraints = [
             # Two workers seeing the same condition at once cannot both open (and alert) it.
@@ -195,16 +235,21 @@ class Notice(models.Model):
     switched it off, e-mailed. `params` holds what the sentence needs (amounts as strings),
     so the list renders in the reader's language without reading the order again."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=10, choices=NoticeKind)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind)
     object_id = models.PositiveBigIntegerField(
-        help_text=_("The order, the deposit, or the staff message of the ticket."))
-    params = models.JSONField(default=dict, blank=True)
-    link = models.CharField(max_length=200, help_text=_("The page it is about, a path."))
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+        _("object ID"), help_text=_("The order, the deposit, or the staff message of the ticket.")
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=200, help_text=_("The page it is about, a path."))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notice_user_newest"),

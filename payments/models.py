@@ -23,21 +23,36 @@ class PaymentMethod(models.Model):
     """One way to pay. A processor's row appears by itself once the processor is configured
     in the environment; manual methods are added here by an admin."""
 
-    kind = models.CharField(max_length=20, choices=MethodKind)
-    name = models.CharField(max_length=80)
-    enabled = models.BooleanField(default=True)
-    min_amount = models.DecimalField(**MONEY, default=Decimal(1))
-    max_amount = models.DecimalField(**MONEY, null=True, blank=True,
-                                     help_text=_("Empty: no maximum."))
-    bonus_percent = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0),
-                                        help_text=_("Added as a bonus entry on every paid "
-                                        "deposit by this method (on top of bonus tiers)."))
-    display_order = models.PositiveIntegerField(default=100)
-    instructions = models.TextField(blank=True, help_text=_("Manual methods: how to pay (bank "
-                                    "details, a wallet address). The deposit's reference is "
-                                    "shown beside it."))
+    kind = models.CharField(_("kind"), max_length=20, choices=MethodKind)
+    name = models.CharField(_("name"), max_length=80)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    min_amount = models.DecimalField(_("minimum amount"), **MONEY, default=Decimal(1))
+    max_amount = models.DecimalField(
+        _("maximum amount"), **MONEY, null=True, blank=True, help_text=_("Empty: no maximum.")
+    )
+    bonus_percent = models.DecimalField(
+        _("bonus percent"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_(
+            "Added as a bonus entry on every paid deposit by this method (on top of bonus tiers)."
+        ),
+    )
+    display_order = models.PositiveIntegerField(_("display order"), default=100)
+    instructions = models.TextField(
+        _("instructions"),
+        blank=True,
+        help_text=_(
+            "Manual methods: how to pay (bank "
+            "details, a wallet address). The deposit's reference is "
+            "shown beside it."
+        ),
+    )
 
     class Meta:
+        verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
         ordering = ["display_order", "name", "id"]
         constraints = [
             # One row per processor; any number of manual methods.
@@ -70,10 +85,12 @@ class PaymentMethod(models.Model):
 class BonusTier(models.Model):
     """From `threshold` up, a paid deposit earns `percent` more as a separate bonus entry."""
 
-    threshold = models.DecimalField(**MONEY, unique=True)
-    percent = models.DecimalField(max_digits=6, decimal_places=2)
+    threshold = models.DecimalField(_("threshold"), **MONEY, unique=True)
+    percent = models.DecimalField(_("percent"), max_digits=6, decimal_places=2)
 
     class Meta:
+        verbose_name = _("bonus tier")
+        verbose_name_plural = _("bonus tiers")
         ordering = ["threshold"]
         constraints = [models.CheckConstraint(condition=Q(percent__gt=0, threshold__gt=0),
                                               name="payments_bonus_positive")]
@@ -106,40 +123,85 @@ class Deposit(models.Model):
     """One attempt to add funds. Only a verified, final payment credits the wallet, through
     exactly one top-up ledger entry linked here (a unique constraint on the ledger)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="deposits")
-    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="deposits")
-    amount = models.DecimalField(**MONEY, help_text=_("Asked for, in the panel's currency."))
-    currency = models.CharField(max_length=10)
-    reference = models.CharField(max_length=40, unique=True,
-                                 help_text=_("Ours: the processor's order id, or the reference a "
-                                 "customer writes on a manual transfer."))
-    state = models.CharField(max_length=20, choices=DepositState, default=DepositState.CREATED,
-                             db_index=True)
-    payment_id = models.CharField(max_length=100, blank=True,
-                                  help_text=_("The processor's id of the invoice it made."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="deposits",
+    )
+    method = models.ForeignKey(
+        PaymentMethod, verbose_name=_("method"), on_delete=models.PROTECT, related_name="deposits"
+    )
+    amount = models.DecimalField(
+        _("amount"), **MONEY, help_text=_("Asked for, in the panel's currency.")
+    )
+    currency = models.CharField(_("currency"), max_length=10)
+    reference = models.CharField(
+        _("reference"),
+        max_length=40,
+        unique=True,
+        help_text=_(
+            "Ours: the processor's order id, or the reference a "
+            "customer writes on a manual transfer."
+        ),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=DepositState, default=DepositState.CREATED, db_index=True
+    )
+    payment_id = models.CharField(
+        _("payment ID"),
+        max_length=100,
+        blank=True,
+        help_text=_("The processor's id of the invoice it made."),
+    )
     processor_payment_id = models.CharField(
-        max_length=100, blank=True, help_text=_("The processor's id of the payment, when it has "
-        "one apart from the invoice (NOWPayments), learned from its first verified status."))
-    checkout_url = models.URLField(max_length=2000, blank=True)
-    processor_status = models.CharField(max_length=40, blank=True,
-                                        help_text=_("The processor's last word, as sent."))
-    received = models.DecimalField(**MONEY, null=True, blank=True,
-                                   help_text=_("What the processor says arrived, in the panel's "
-                                   "currency."))
-    credited = models.DecimalField(**MONEY, default=Decimal(0))
-    bonus = models.DecimalField(**MONEY, default=Decimal(0))
-    needs_staff = models.BooleanField(default=False, db_index=True, help_text=_("A person should "
-                                      "look: more was paid than asked, or a late status."))
-    staff_note = models.TextField(blank=True)
-    customer_note = models.CharField(max_length=500, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+        _("processor payment ID"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The processor's id of the payment, when it has "
+            "one apart from the invoice (NOWPayments), learned from its first verified status."
+        ),
+    )
+    checkout_url = models.URLField(_("checkout URL"), max_length=2000, blank=True)
+    processor_status = models.CharField(
+        _("processor status"),
+        max_length=40,
+        blank=True,
+        help_text=_("The processor's last word, as sent."),
+    )
+    received = models.DecimalField(
+        _("received"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("What the processor says arrived, in the panel's currency."),
+    )
+    credited = models.DecimalField(_("credited"), **MONEY, default=Decimal(0))
+    bonus = models.DecimalField(_("bonus"), **MONEY, default=Decimal(0))
+    needs_staff = models.BooleanField(
+        _("needs staff"),
+        default=False,
+        db_index=True,
+        help_text=_("A person should look: more was paid than asked, or a late status."),
+    )
+    staff_note = models.TextField(_("staff note"), blank=True)
+    customer_note = models.CharField(_("customer note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("deposit")
+        verbose_name_plural = _("deposits")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0),

@@ -79,7 +79,8 @@ class RuleInline(admin.StackedInline):
 
 class ProviderRuleInline(RuleInline):
     fk_name = "provider"
-    verbose_name = "provider markup"
+    verbose_name = _("provider markup")
+    verbose_name_plural = _("provider markups")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(category=None, service=None)
@@ -127,7 +128,8 @@ class ProviderAdmin(AdminOnlyChanges, AuditedAdmin, admin.ModelAdmin):
 
 class CategoryRuleInline(RuleInline):
     fk_name = "category"
-    verbose_name = "category markup"
+    verbose_name = _("category markup")
+    verbose_name_plural = _("category markups")
 
 
 @admin.register(Category)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupportConfig(AppConfig):
     name = "support"
-    verbose_name = "Support tickets"
+    verbose_name = _("Support tickets")
     default_auto_field = "django.db.models.BigAutoField"

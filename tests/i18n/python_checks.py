@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django import forms
+from django.apps import AppConfig
 from django.contrib import admin
 from django.db import models
 from django.utils.functional import Promise
@@ -153,6 +154,33 @@ def model_texts_not_lazy(
     return found
 
 
+def names_not_written(model_classes: Iterable[type[models.Model]]) -> list[str]:
+    """Names the admin shows that nobody wrote as a translation: a model without its own
+    `Meta.verbose_name` / `verbose_name_plural`, a field (relations included) without a
+    verbose name, or either given as a plain string. Django would derive them from the class
+    or attribute name: English whatever the language. The primary key Django adds is left
+    out."""
+    found = []
+    for model in model_classes:
+        where = f"{model.__module__}.{model.__name__}"
+        for key in ("verbose_name", "verbose_name_plural"):
+            value = model._meta.original_attrs.get(key)
+            if not isinstance(value, Promise):
+                found.append(f"{where} Meta.{key}: {value!r}")
+        for model_field in [*model._meta.local_fields, *model._meta.local_many_to_many]:
+            if model_field.auto_created:
+                continue
+            value = model_field.deconstruct()[3].get("verbose_name")
+            if not isinstance(value, Promise):
+                found.append(f"{where}.{model_field.name} verbose_name: {value!r}")
+    return found
+
+
+def app_names_not_lazy(app_configs: Iterable[AppConfig]) -> list[str]:
+    """Apps whose name (the admin's section titles) is a plain string."""
+    return [f"{app.label}: {app.verbose_name!r}" for app in app_configs if _plain(app.verbose_name)]
+
+
 def _admin_texts(cls: type, where: str) -> list[str]:
     found = []
     shown = [
@@ -171,6 +199,9 @@ def _admin_texts(cls: type, where: str) -> list[str]:
         # @admin.display and @admin.action set short_description
         if _plain(getattr(value, "short_description", None)):
             found.append(f"{where}.{name} description: {value.short_description!r}")
+    for key in ("verbose_name", "verbose_name_plural"):  # an inline's own names
+        if _plain(getattr(cls, key, None)):
+            found.append(f"{where} {key}: {getattr(cls, key)!r}")
     for key in ("fieldsets", "add_fieldsets"):
         for title, _options in getattr(cls, key, None) or []:
             if _plain(title):

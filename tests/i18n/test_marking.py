@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from django import forms
-from django.apps import apps
+from django.apps import AppConfig, apps
 from django.contrib import admin
 from django.db import models
 from django.test.utils import isolate_apps
 from django.utils.translation import gettext_lazy as _
 
+import tests.i18n
 from tests.i18n import python_checks as checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +122,37 @@ def test_the_model_checker_finds_plain_verbose_names_help_texts_choices_and_mess
     ]
 
 
+@isolate_apps("panel")
+def test_the_names_checker_finds_fields_and_models_nobody_named_as_a_translation():
+    class Unnamed(models.Model):  # noqa: DJ008 - never shown
+        balance_checked_at = models.DateTimeField(null=True)  # Django says "balance checked at"
+        written = models.CharField("written", max_length=5)
+        owner = models.ForeignKey("panel.User", on_delete=models.CASCADE)
+        named = models.ForeignKey(
+            "panel.User", verbose_name=_("named"), on_delete=models.CASCADE, related_name="+"
+        )
+
+        class Meta:
+            app_label = "panel"
+            verbose_name = _("unnamed")
+
+    class Named(models.Model):  # noqa: DJ008 - never shown
+        balance_checked_at = models.DateTimeField(_("balance checked at"), null=True)
+
+        class Meta:
+            app_label = "panel"
+            verbose_name = _("named")
+            verbose_name_plural = _("named ones")
+
+    found = checks.names_not_written([Unnamed, Named])
+    assert found == [
+        f"{__name__}.Unnamed Meta.verbose_name_plural: None",
+        f"{__name__}.Unnamed.balance_checked_at verbose_name: None",
+        f"{__name__}.Unnamed.written verbose_name: 'written'",
+        f"{__name__}.Unnamed.owner verbose_name: None",
+    ]
+
+
 class PlainFilter(admin.SimpleListFilter):
     title = "plain"
     parameter_name = "p"
@@ -128,6 +160,8 @@ class PlainFilter(admin.SimpleListFilter):
 
 class BadInline(admin.TabularInline):
     model = models.Model
+    verbose_name = "plain inline"
+    verbose_name_plural = _("lazy inlines")
 
     @admin.display(description="inline plain")
     def shown(self, obj: object) -> str:
@@ -167,8 +201,15 @@ def test_the_admin_checker_finds_plain_descriptions_and_titles():
             f"{__name__}.BadAdmin fieldsets title: 'Plain'",
             f"{__name__}.BadAdmin filter PlainFilter title: 'plain'",
             f"{__name__}.BadInline.shown description: 'inline plain'",
+            f"{__name__}.BadInline verbose_name: 'plain inline'",
         ]
     )
+
+
+def test_the_app_name_checker_finds_a_plain_name():
+    plain, lazy = AppConfig("tests.i18n", tests.i18n), AppConfig("tests.i18n", tests.i18n)
+    plain.verbose_name, lazy.verbose_name = "Plain", _("Lazy")
+    assert checks.app_names_not_lazy([plain, lazy]) == ["i18n: 'Plain'"]
 
 
 BAD_CATALOGUE = """msgid ""
@@ -260,6 +301,16 @@ def test_the_models_texts_for_the_admin_are_translations():
     found = [model for app in APPS for model in apps.get_app_config(app).get_models()]
     assert len(found) >= 20
     assert checks.model_texts_not_lazy(found, allowed=BRANDS) == []
+
+
+def test_every_field_and_model_has_a_written_translated_name():
+    found = [model for app in APPS for model in apps.get_app_config(app).get_models()]
+    assert len(found) >= 20
+    assert checks.names_not_written(found) == []
+
+
+def test_the_apps_names_are_translations():
+    assert checks.app_names_not_lazy(apps.get_app_config(app) for app in APPS) == []
 
 
 def test_the_admin_classes_texts_are_translations():
