@@ -5,7 +5,9 @@ SQL through the ORM cost several times what running it does.
 per database vendor with stand-in values, keeps its SQL, the positions of the stand-ins among
 its parameters and the ORM's converters of its columns; `first(a=1, b=2)` runs it with the
 real values and returns a model instance (fields left out are deferred, as with `.only`), or
-None. Only the values of `p` vary: the queryset's shape must not depend on them.
+None; for a `.values_list(...)` queryset, `row(a=1, b=2)` returns the first row's values,
+converted as the ORM converts them (Decimal, bool, datetime), or None. Only the values of
+`p` vary: the queryset's shape must not depend on them.
 """
 
 from collections.abc import Callable
@@ -45,13 +47,17 @@ class Prepared:
         ]
         if len(slots) != len(marks.names):
             raise ValueError("every stand-in value must reach the SQL as a parameter")
-        fields = compiler.klass_info["select_fields"]
-        columns = [compiler.select[index][0] for index in fields]
+        if compiler.klass_info is None:  # values_list(): every selected column, in order
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            names = None
+        else:
+            fields = compiler.klass_info["select_fields"]
+            columns = [compiler.select[index][0] for index in fields]
+            names = [column.target.attname for column in columns]
         converters = compiler.get_converters(columns)
-        names = [column.target.attname for column in columns]
         return sql, list(params), slots, converters, names, queryset.model
 
-    def first(self, **values: object) -> Model | None:
+    def _run(self, values: dict[str, object]) -> tuple[list | None, list | None, type[Model]]:
         compiled = self._compiled.get(connection.vendor)
         if compiled is None:
             compiled = self._compiled[connection.vendor] = self._compile()
@@ -63,9 +69,19 @@ class Prepared:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
-            return None
+            return None, names, model
         row = list(row)
         for index, (steps, expression) in converters.items():
             for convert in steps:
                 row[index] = convert(row[index], expression, connection)
+        return row, names, model
+
+    def first(self, **values: object) -> Model | None:
+        row, names, model = self._run(values)
+        if row is None:
+            return None
         return model.from_db(connection.alias, names, row)
+
+    def row(self, **values: object) -> list | None:
+        """The first row of a `.values_list(...)` queryset, converted; None when none."""
+        return self._run(values)[0]
