@@ -17,7 +17,8 @@ import contextlib
 import time
 from collections.abc import Callable
 
-from django.db import Error, connection
+from django.db import DEFAULT_DB_ALIAS, Error, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 IDLE_CHECK_SECONDS = 5.0
 
@@ -29,7 +30,7 @@ class InTransaction(Exception):
     """The thread is inside `atomic()`: not the place to close or retry a connection."""
 
 
-def _before(now: float) -> None:
+def _before(connection: BaseDatabaseWrapper, now: float) -> None:
     if connection.connection is None:
         return  # connects on first use, checked by the connecting
     if connection.in_atomic_block:
@@ -44,7 +45,7 @@ def _before(now: float) -> None:
         connection.health_check_done = True  # used a moment ago: no round trip to check
 
 
-def _after() -> None:
+def _after(connection: BaseDatabaseWrapper) -> None:
     now = time.monotonic()
     setattr(connection, _USED_AT, now)
     if connection.close_at is not None and now >= connection.close_at:
@@ -54,8 +55,9 @@ def _after() -> None:
 def read[T](run: Callable[[], T]) -> T:
     """`run()` (read-only queries on `django.db.connection`), retried once on a new
     connection if the database fails; the second failure is raised."""
+    connection = connections[DEFAULT_DB_ALIAS]  # the thread's, looked up once
     for attempt in (1, 2):
-        _before(time.monotonic())
+        _before(connection, time.monotonic())
         try:
             result = run()
         except Error:
@@ -66,6 +68,6 @@ def read[T](run: Callable[[], T]) -> T:
             if attempt == 2:
                 raise
             continue
-        _after()
+        _after(connection)
         return result
     raise AssertionError("unreachable")

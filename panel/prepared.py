@@ -13,7 +13,7 @@ converted as the ORM converts them (Decimal, bool, datetime), or None. Only the 
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, QuerySet
 
 
@@ -58,14 +58,16 @@ class Prepared:
         return sql, list(params), slots, converters, names, queryset.model
 
     def _run(self, values: dict[str, object]) -> tuple[list | None, list | None, type[Model]]:
-        compiled = self._compiled.get(connection.vendor)
+        # The thread's connection once: each use of the `connection` proxy looks it up again.
+        conn = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled.get(conn.vendor)
         if compiled is None:
-            compiled = self._compiled[connection.vendor] = self._compile()
+            compiled = self._compiled[conn.vendor] = self._compile()
         sql, params, slots, converters, names, model = compiled
         params = params.copy()
         for index, name in slots:
             params[index] = values[name]
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
@@ -73,14 +75,14 @@ class Prepared:
         row = list(row)
         for index, (steps, expression) in converters.items():
             for convert in steps:
-                row[index] = convert(row[index], expression, connection)
+                row[index] = convert(row[index], expression, conn)
         return row, names, model
 
     def first(self, **values: object) -> Model | None:
         row, names, model = self._run(values)
         if row is None:
             return None
-        return model.from_db(connection.alias, names, row)
+        return model.from_db(DEFAULT_DB_ALIAS, names, row)
 
     def row(self, **values: object) -> list | None:
         """The first row of a `.values_list(...)` queryset, converted; None when none."""

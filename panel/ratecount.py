@@ -62,10 +62,12 @@ class RedisCounter:
         self._script = self._client.register_script(COUNT_SCRIPT)
 
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None:
-        keys = [cache.make_and_validate_key(bucket)]
+        # make_key, not make_and_validate_key: the buckets are ours (ASCII, no spaces, short),
+        # and the validation walks every character of every key on every call.
+        keys = [cache.make_key(bucket)]
         args = [ttl]
         if unless is not None:
-            keys.append(cache.make_and_validate_key(unless[0]))
+            keys.append(cache.make_key(unless[0]))
             args.append(unless[1])
         counted = int(self._script(keys=keys, args=args))
         return None if counted < 0 else counted
