@@ -8,12 +8,19 @@ real values and returns a model instance (fields left out are deferred, as with 
 None; for a `.values_list(...)` queryset, `row(a=1, b=2)` returns the first row's values,
 converted as the ORM converts them (Decimal, bool, datetime), or None. Only the values of
 `p` vary: the queryset's shape must not depend on them.
+
+On PostgreSQL the query is also prepared on the server, once per connection (psycopg's
+server-side binding, `prepare=True`): the server then neither parses nor plans it again on
+each call. Not behind a pooler in transaction mode (`DISABLE_SERVER_SIDE_CURSORS`, Django's
+own sign of one: a prepared statement lives in one server session), and not while queries
+are logged (DEBUG, tests counting queries), which go through Django's cursor to be seen.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 
 
@@ -67,9 +74,14 @@ class Prepared:
         params = params.copy()
         for index, name in slots:
             params[index] = values[name]
-        with conn.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        if conn.vendor == "postgresql" and not (
+            conn.queries_logged or conn.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        ):
+            row = _prepared_on_server(conn, sql, params)
+        else:
+            with conn.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
         if row is None:
             return None, names, model
         row = list(row)
@@ -87,3 +99,23 @@ class Prepared:
     def row(self, **values: object) -> list | None:
         """The first row of a `.values_list(...)` queryset, converted; None when none."""
         return self._run(values)[0]
+
+
+# psycopg prepares nothing of its own accord on Django's connections (Django sets the
+# threshold to None, which also refuses `prepare=True`): a threshold never reached lets only
+# the queries asked with `prepare=True` be prepared.
+NEVER_ON_ITS_OWN = 2**31 - 1
+
+
+def _prepared_on_server(conn: BaseDatabaseWrapper, sql: str, params: list) -> tuple | None:
+    import psycopg
+
+    conn.close_if_health_check_failed()  # as Django's cursor() does
+    conn.ensure_connection()
+    with conn.wrap_database_errors:  # psycopg's errors as Django's, errors_occurred set
+        raw = conn.connection
+        if raw.prepare_threshold is None:
+            raw.prepare_threshold = NEVER_ON_ITS_OWN
+        with psycopg.Cursor(raw) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
