@@ -24,6 +24,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from panel.api import cachewatch
 from panel.api.catalog import on_sale_services, service_rows, without_products
 from provider import catalog_version
 
@@ -86,8 +87,8 @@ def rebuild() -> Listing:
 def services_body() -> Listing:
     """The bare `services` list as JSON bytes: this process's copy while it is current."""
     global _local
-    try:  # one round trip for both
-        found = cache.get_many([STAMP, catalog_version.KEY])
+    try:  # one round trip for both (a stat of each on the file cache: `cachewatch`)
+        found = cachewatch.get_many([STAMP, catalog_version.KEY])
     except Exception:
         log.warning("cache unreadable; building the services list", exc_info=True)
         return Listing(build())
