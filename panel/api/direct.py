@@ -46,6 +46,7 @@ from panel.ratelimit import (
     failed_key_rate,
     hit,
     hit_unless_exhausted,
+    hit_unless_exhausted_reading,
     per_key_rate,
 )
 
@@ -184,9 +185,14 @@ def answer(environ: dict, secure_headers: Headers) -> Answer | None:
         return _invalid_key(environ, secure_headers)
     address = client_address(SimpleNamespace(META=environ))
     rate = per_key_rate()
-    refused = hit_unless_exhausted(
-        "key", str(row[0]), rate, unless=("failed-key", address, failed_key_rate())
-    )
+    unless = ("failed-key", address, failed_key_rate())
+    read = None
+    if action == "services":  # the list's stamp read in the counter's round trip
+        refused, read = hit_unless_exhausted_reading(
+            "key", str(row[0]), rate, unless=unless, read=snapshot.WATCHED
+        )
+    else:
+        refused = hit_unless_exhausted("key", str(row[0]), rate, unless=unless)
     if refused is not None:
         limit, wait = refused
         if limit == "failed-key":
@@ -195,7 +201,7 @@ def answer(environ: dict, secure_headers: Headers) -> Answer | None:
     if not row[2]:
         return _error(NOT_VERIFIED, secure_headers)
     if action == "services":
-        return _services(environ, secure_headers)
+        return _services(environ, secure_headers, read)
     return _status(row, secure_headers)
 
 
@@ -214,8 +220,8 @@ def _product(user_id: int, order_id: int) -> Order | None:
     return ONE_ORDER_STATUS.first(user=user_id, order=order_id)
 
 
-def _services(environ: dict, secure_headers: Headers) -> Answer:
-    listing = snapshot.services_body()
+def _services(environ: dict, secure_headers: Headers, read: dict | None) -> Answer:
+    listing = snapshot.services_body(read)
     gzipped = ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", ""))
     body = listing.gzipped if gzipped else listing.body
     own = [("Content-Type", JSON), ("Vary", "Accept-Encoding")]

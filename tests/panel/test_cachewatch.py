@@ -1,11 +1,11 @@
-"""`panel.api.cachewatch`: on the file cache, an entry is read again only when its file
+"""`panel.cachewatch`: on the file cache, an entry is read again only when its file
 changed, and a change (set, delete, touch) is seen at once; any other cache answers through
 `get_many`."""
 
 import pytest
 from django.core.cache import cache, caches
 
-from panel.api import cachewatch
+from panel import cachewatch
 
 
 @pytest.fixture
