@@ -15,6 +15,8 @@ Redis when `BENCH_POSTGRES` (postgres://postgres@127.0.0.1:5432) and `BENCH_REDI
 (redis://127.0.0.1:6379/N, a database no one else uses: keys carry a per-run prefix) are set.
 
     python -m bench.api   # BENCH_API_SECONDS (per slice), BENCH_API_ROUNDS, BENCH_API_SERVICES
+
+`BENCH_API_ONLY=sqlite` or `postgres` runs one configuration (both by default).
 """
 
 import gzip
@@ -68,7 +70,8 @@ def configurations() -> list[tuple[str, str, str | None]]:
     configs = [("SQLite, no Redis", "sqlite", None)]
     if os.environ.get("BENCH_POSTGRES") and os.environ.get("BENCH_REDIS"):
         configs.append(("PostgreSQL + Redis", "postgresql", os.environ["BENCH_REDIS"]))
-    return configs
+    only = {"sqlite": "sqlite", "postgres": "postgresql"}.get(os.environ.get("BENCH_API_ONLY", ""))
+    return [config for config in configs if only in (None, config[1])]
 
 
 def serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:

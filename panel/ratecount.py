@@ -11,7 +11,9 @@ concurrency, shared by every process that shares the cache.
 
 `count(bucket, ttl, unless=(other, limit))` counts one call in `bucket`, unless `other` has
 reached `limit` already: then it counts nothing and answers None. A bucket is one window of
-one limit; it is forgotten `ttl` seconds after its first call.
+one limit; it is forgotten `ttl` seconds after its first call. `count_reading(..., read=keys)`
+also reads those cache entries (stored without expiry): in the same round trip on Redis, by
+`panel.cachewatch` elsewhere.
 """
 
 import fcntl
@@ -25,6 +27,8 @@ from typing import Protocol
 from django.conf import settings
 from django.core.cache import cache
 
+from panel import cachewatch
+
 type Unless = tuple[str, int] | None
 
 
@@ -36,9 +40,22 @@ def clock() -> float:
 class Counter(Protocol):
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None: ...
 
+    def count_reading(
+        self, bucket: str, ttl: int, unless: tuple[str, int], read: tuple[str, ...]
+    ) -> tuple[int | None, dict[str, object]]: ...
+
     def read(self, bucket: str) -> int: ...
 
     def clear(self) -> None: ...
+
+
+class _ReadsApart:
+    """`count_reading` as a count, then a read of the cache."""
+
+    def count_reading(
+        self, bucket: str, ttl: int, unless: tuple[str, int], read: tuple[str, ...]
+    ) -> tuple[int | None, dict[str, object]]:
+        return self.count(bucket, ttl, unless), cachewatch.get_many(list(read))
 
 
 # --- Redis -------------------------------------------------------------------------------
@@ -51,6 +68,17 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n
 """
+# The same, then the cache entries KEYS[3..] (false, read as nil, where absent).
+COUNT_READING_SCRIPT = """
+local n = -1
+if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[2]) then
+  n = redis.call('INCR', KEYS[1])
+  if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+end
+local out = {n}
+for i = 3, #KEYS do out[#out + 1] = redis.call('GET', KEYS[i]) or false end
+return out
+"""
 
 
 class RedisCounter:
@@ -60,15 +88,31 @@ class RedisCounter:
     def __init__(self) -> None:
         self._client = cache._cache.get_client(write=True)
         self._script = self._client.register_script(COUNT_SCRIPT)
+        self._reading = self._client.register_script(COUNT_READING_SCRIPT)
 
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None:
-        keys = [cache.make_and_validate_key(bucket)]
+        # make_key, not make_and_validate_key: the buckets are ours (ASCII, no spaces, short),
+        # and the validation walks every character of every key on every call.
+        keys = [cache.make_key(bucket)]
         args = [ttl]
         if unless is not None:
-            keys.append(cache.make_and_validate_key(unless[0]))
+            keys.append(cache.make_key(unless[0]))
             args.append(unless[1])
         counted = int(self._script(keys=keys, args=args))
         return None if counted < 0 else counted
+
+    def count_reading(
+        self, bucket: str, ttl: int, unless: tuple[str, int], read: tuple[str, ...]
+    ) -> tuple[int | None, dict[str, object]]:
+        keys = [cache.make_key(bucket), cache.make_key(unless[0])]
+        keys.extend(cache.make_key(key) for key in read)
+        reply = self._reading(keys=keys, args=[ttl, unless[1]])
+        loads = cache._cache._serializer.loads  # as Django's RedisCache reads its values
+        values = {
+            key: loads(raw) for key, raw in zip(read, reply[1:], strict=True) if raw is not None
+        }
+        counted = int(reply[0])
+        return (None if counted < 0 else counted), values
 
     def read(self, bucket: str) -> int:
         return int(self._client.get(cache.make_and_validate_key(bucket)) or 0)
@@ -92,7 +136,7 @@ RETURNING count"""
 PRUNE_EVERY = 60.0  # seconds between deletions of forgotten buckets, per process
 
 
-class SqliteCounter:
+class SqliteCounter(_ReadsApart):
     """One connection per process (opened again after a fork), used under a thread lock and,
     for writes, an `flock` shared with every other process on the host. Counts need no
     durability (synchronous=OFF): a crash of the machine forgets one window at most."""
@@ -173,7 +217,7 @@ class _Flock:
 # --- any other cache -----------------------------------------------------------------------
 
 
-class CacheCounter:
+class CacheCounter(_ReadsApart):
     """Through Django's cache API: atomic where the backend's `incr` is (memcached)."""
 
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None:

@@ -21,8 +21,17 @@ from panel.ratecount import counter
 
 log = logging.getLogger(__name__)
 
-UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60,
-         "h": 3600, "hr": 3600, "hour": 3600}
+UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hour": 3600,
+}
 RATE = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{0,6})\s*([a-z]+)\s*$")
 UNIT_NAMES = {1: "second", 60: "minute", 3600: "hour"}
 
@@ -86,8 +95,13 @@ def hit(name: str, who: str, rate: Rate) -> int | None:
     return left if count is not None and count > rate.count else None
 
 
-def hit_unless_exhausted(name: str, who: str, rate: Rate, *, unless: tuple[str, str, Rate],
-                         ) -> tuple[str, int] | None:
+def hit_unless_exhausted(
+    name: str,
+    who: str,
+    rate: Rate,
+    *,
+    unless: tuple[str, str, Rate],
+) -> tuple[str, int] | None:
     """`exhausted(*unless)` then `hit(name, who, rate)` in one round trip: (the name of the
     limit that refused, seconds to wait), or None. A refused `unless` counts nothing."""
     moment = now()
@@ -101,6 +115,25 @@ def hit_unless_exhausted(name: str, who: str, rate: Rate, *, unless: tuple[str, 
     if count is None:
         return unless[0], other_left
     return (name, left) if count > rate.count else None
+
+
+def hit_unless_exhausted_reading(
+    name: str, who: str, rate: Rate, *, unless: tuple[str, str, Rate], read: tuple[str, ...]
+) -> tuple[tuple[str, int] | None, dict[str, object] | None]:
+    """`hit_unless_exhausted`, reading the cache entries `read` (stored without expiry) in
+    the same round trip: (the refusal or None, their values, or None when the counter
+    failed: the caller reads them itself)."""
+    moment = now()
+    key, left = _bucket(name, who, rate, moment)
+    other, other_left = _bucket(*unless, moment)
+    try:
+        count, values = counter().count_reading(key, left + 1, (other, unless[2].count), read)
+    except Exception:
+        log.warning("rate limit %s not counted: counter unavailable", name, exc_info=True)
+        return None, None
+    if count is None:
+        return (unless[0], other_left), values
+    return ((name, left) if count > rate.count else None), values
 
 
 def exhausted(name: str, who: str, rate: Rate) -> int | None:
@@ -121,8 +154,11 @@ def client_address(request: HttpRequest) -> str:
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
-    forwarded = [part.strip() for part in
-                 request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
     if len(forwarded) < proxies:
         return forwarded[0] if forwarded else remote
     return forwarded[-proxies][:100]

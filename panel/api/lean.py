@@ -10,7 +10,13 @@ whole stack, which answers it as before: another method, a query string (a key i
 a NUL), a host not allowed, plain HTTP under SECURE_SSL_REDIRECT, refused user agents, or
 a MIDDLEWARE setting with a class this module does not know (so a middleware added later is
 never skipped unnoticed). The view itself is the one the stack calls, so the API answers
-alike both ways (`tests/panel/api/test_lean.py` compares them).
+alike both ways (`tests/panel/api/test_lean.py` compares them). The hottest calls (one
+order's `status`, the bare `services`) are answered before even that, without Django's
+request objects, by `panel.api.direct`; whatever it declines goes to the view.
+
+Whether a host is allowed and whether the call came over HTTPS depend only on a few
+environ values and the settings: both are remembered per those values (a bounded table,
+emptied when a setting changes), so a call builds no request object to learn them.
 """
 
 import io
@@ -21,11 +27,12 @@ from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils.module_loading import import_string
 
-from panel.api import views
+from panel.api import direct, views
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +119,45 @@ def _learn(response_side: list | None) -> dict[bool, list[tuple[str, str]]] | No
     return learnt
 
 
+# The environ values `get_host()` and `is_secure()` read.
+HOST_KEYS = (
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+)
+MAX_HOSTS = 256  # distinct (host, scheme) seen; more (forged Host headers) start it afresh
+_hosts: dict[tuple, tuple[bool, bool]] = {}
+
+
+def _forget_hosts(**kwargs: object) -> None:
+    _hosts.clear()
+
+
+setting_changed.connect(_forget_hosts)
+
+
+def host_check(environ: dict) -> tuple[bool, bool]:
+    """(the host is allowed, the call came over HTTPS), as a request would tell."""
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    key = (*(environ.get(name) for name in HOST_KEYS), environ.get(proxy[0]) if proxy else None)
+    found = _hosts.get(key)
+    if found is None:
+        request = WSGIRequest({**environ, "wsgi.input": io.BytesIO()})
+        try:
+            request.get_host()
+            allowed = True
+        except DisallowedHost:
+            allowed = False
+        found = (allowed, request.is_secure())
+        if len(_hosts) >= MAX_HOSTS:
+            _hosts.clear()
+        _hosts[key] = found
+    return found
+
+
 class LeanApi:
     """The WSGI application: the lean path for plain API calls, the whole stack else."""
 
@@ -131,13 +177,20 @@ class LeanApi:
         method = environ.get("REQUEST_METHOD")
         if method != "POST" and not (method == "GET" and settings.API_ALLOW_GET):
             return self.app(environ, start_response)
+        allowed, secure = host_check(environ)
+        if not allowed or (settings.SECURE_SSL_REDIRECT and not secure):
+            return self.app(environ, start_response)
+        if self.headers is not None and method == "POST":
+            try:
+                found = direct.answer(environ, self.headers[secure])
+            except Exception:  # it may have counted the call: answered, never retried
+                log.exception("API call failed in the direct path")
+                found = direct.internal_error(self.headers[secure])
+            if found is not None:
+                status, headers, body = found
+                start_response(status, headers)
+                return body
         request = WSGIRequest(environ)
-        try:
-            request.get_host()
-        except DisallowedHost:
-            return self.app(environ, start_response)
-        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-            return self.app(environ, start_response)
         try:
             return self.serve(request, start_response)
         except Exception:  # the view catches its own; this is for what surrounds it

@@ -24,6 +24,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from panel import cachewatch
 from panel.api.catalog import on_sale_services, service_rows, without_products
 from provider import catalog_version
 
@@ -83,11 +84,17 @@ def rebuild() -> Listing:
     return _local[1]
 
 
-def services_body() -> Listing:
-    """The bare `services` list as JSON bytes: this process's copy while it is current."""
+# What `services_body` reads of the cache on every call (`read`: already read with them).
+WATCHED = (STAMP, catalog_version.KEY)
+
+
+def services_body(read: dict[str, object] | None = None) -> Listing:
+    """The bare `services` list as JSON bytes: this process's copy while it is current.
+    `read`: the values of `WATCHED`, when the caller read them already (the rate counter's
+    round trip on Redis)."""
     global _local
-    try:  # one round trip for both
-        found = cache.get_many([STAMP, catalog_version.KEY])
+    try:  # one round trip for both (a stat of each on the file cache: `cachewatch`)
+        found = cachewatch.get_many(list(WATCHED)) if read is None else read
     except Exception:
         log.warning("cache unreadable; building the services list", exc_info=True)
         return Listing(build())

@@ -52,3 +52,25 @@ def test_a_value_that_never_reaches_the_sql_is_refused(alice):
 
     with pytest.raises(ValueError):
         Prepared(lambda p: User.objects.filter(pk=alice.pk) if p.pk else None).first(pk=1)
+
+
+def test_prepared_on_the_server_on_postgresql(owned, alice):
+    """On PostgreSQL (run with DATABASE_URL=postgres://...): the same answers, and the
+    statement prepared once on the server."""
+    from django.db import connection
+
+    from panel.api.direct import KEY_AND_ORDER
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    key = regenerate_api_key(alice)
+    order = owned["running"]
+    rows = [KEY_AND_ORDER.row(digest=digest(key), order=order.pk) for _ in range(3)]
+    assert rows[0] == rows[2] and rows[0][:4] == [alice.pk, digest(key), True, order.pk]
+    assert rows[0][4 + 2] == order.charge  # a Decimal
+    assert KEY_AND_ORDER.row(digest=digest(key), order=owned["sms"].pk)[3] is None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%asked%"]
+        )
+        assert cursor.fetchone()[0] == 1

@@ -156,3 +156,21 @@ def test_the_default_cache_counts_beside_it(settings):
     location = django_settings.CACHES["default"]["LOCATION"]
     assert isinstance(counter, SqliteCounter)
     assert counter.path == Path(location) / "ratelimit.sqlite3"
+
+
+def test_count_reading_counts_and_reads_the_cache(backend):
+    """The services call's count and its list's stamp, in one round trip on Redis."""
+    from django.core.cache import cache
+
+    counter = make(*backend)
+    a, b, absent = (f"watched:{uuid.uuid4().hex}:{name}" for name in "ab_")
+    cache.set(a, ("stamp", 1.5, None), timeout=None)
+    cache.set(b, 7, timeout=None)  # Django's Redis cache stores integers plainly
+    assert counter.count_reading("calls", 60, ("failed", 2), (a, b, absent)) == (
+        1,
+        {a: ("stamp", 1.5, None), b: 7},
+    )
+    counter.count("failed", 60)
+    counter.count("failed", 60)
+    assert counter.count_reading("calls", 60, ("failed", 2), (b,)) == (None, {b: 7})
+    assert counter.read("calls") == 1
