@@ -10,6 +10,7 @@ cache for `CACHE_SECONDS` per service, so a page asks only about services it has
 lately.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ MIN_ORDERS = 10
 WINDOW_DAYS = 90
 CACHE_SECONDS = 30 * 60
 KEY = "completion:v1:{}"
+log = logging.getLogger(__name__)
 _NONE = -1.0  # cached for "no figure", which the cache could not tell from a miss
 
 
@@ -58,13 +60,20 @@ def completion_times(service_ids: Iterable[int]) -> dict[int, timedelta]:
     if not ids:
         return {}
     keys = {KEY.format(i): i for i in ids}
-    cached = cache.get_many(list(keys))
+    try:
+        cached = cache.get_many(list(keys))
+    except Exception:  # the cache is down (Redis stopped): measure, the page still shows
+        log.warning("cache unreadable; measuring completion times", exc_info=True)
+        cached = {}
     known = {keys[key]: seconds for key, seconds in cached.items()}
     missing = [i for i in ids if i not in known]
     if missing:
         measured = _measure(missing)
         fresh = {i: measured[i].total_seconds() if i in measured else _NONE for i in missing}
-        cache.set_many({KEY.format(i): s for i, s in fresh.items()}, timeout=CACHE_SECONDS)
+        try:
+            cache.set_many({KEY.format(i): s for i, s in fresh.items()}, timeout=CACHE_SECONDS)
+        except Exception:
+            log.warning("could not store completion times", exc_info=True)
         known.update(fresh)
     return {i: timedelta(seconds=s) for i, s in known.items() if s != _NONE}
 

@@ -52,6 +52,10 @@ def test_typos_and_short_names_find_the_service_in_the_catalog_and_the_order_for
     instagram = Category.objects.get(name="Instagram", parent=None)
     likes = Category.objects.get(name="Likes", parent=instagram)
     page.locator("#order-category").select_option(str(instagram.pk))
+    # The subcategory select arrives with the category's answer; a change made before htmx
+    # has settled it would be lost (no person chooses within those milliseconds).
+    expect(page.locator("#order-subcategory")).to_be_visible()
+    settled(page)
     page.locator("#order-subcategory").select_option(str(likes.pk))
     expect(service_list.locator("optgroup")).to_have_count(1)
     expect(service_list.locator("optgroup")).to_have_attribute("label", "Likes")

@@ -87,3 +87,17 @@ def cache_clear() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def test_a_cache_that_is_down_costs_the_query_not_the_page(alice, followers, monkeypatch):
+    """Redis stopped: the figure is measured every time instead, never an error (the catalog
+    and the order form show it; tests/faults/test_redis_down.py opens the catalog)."""
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "set_many", down)
+    _orders(alice, followers, completion.MIN_ORDERS, timedelta(hours=2))
+    assert completion.completion_time(followers.pk) == timedelta(hours=2)

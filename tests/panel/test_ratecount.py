@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from panel import ratecount
 from panel.ratecount import SqliteCounter
@@ -150,10 +149,13 @@ def test_a_window_is_forgotten_after_its_ttl(backend, monkeypatch):
     assert counter.count("short", 10) == 1, "an expired window starts again"
 
 
-def test_the_default_cache_counts_beside_it(settings):
-    """The embedded default: the file cache, so the SQLite counter in its folder."""
+def test_the_default_cache_counts_beside_it(settings, tmp_path):
+    """The embedded default: the file cache, so the SQLite counter in its folder (set here:
+    CI runs the suite with Redis as the cache)."""
+    location = str(tmp_path / "cache")
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}}
     counter = ratecount.counter()
-    location = django_settings.CACHES["default"]["LOCATION"]
     assert isinstance(counter, SqliteCounter)
     assert counter.path == Path(location) / "ratelimit.sqlite3"
 
