@@ -219,10 +219,13 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         raise _failed(provider, f"cannot call the provider: {exc}") from exc
     try:
         body = None
+        unchanged = None
         if _may_short_circuit(provider):
-            body = client.service_rows_body()
-            if catalog_digest(body, load_rulebook()) == provider.catalog_digest:
-                return _unchanged(provider, progress)
+            body, book = client.service_rows_body(), load_rulebook()
+            if catalog_digest(body, book) == provider.catalog_digest:
+                unchanged = _sms_catalog(provider, client)
+        if unchanged is not None:
+            return _unchanged(provider, unchanged, book, progress)
         catalog = fetch_catalog(client, progress, body)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
@@ -255,21 +258,42 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
 
 def _may_short_circuit(provider: Provider) -> bool:
     """Whether a `services` answer equal to the last full sync's may end this sync: the
-    listings are fresh, nothing is left to detect, and there is no SMS catalog (its prices are
-    in other answers, read by every sync)."""
+    listings are fresh and nothing is left to detect."""
     return bool(
         provider.catalog_digest
         and listings_fresh(provider.catalog_refreshed_at)
         and None not in (provider.multi_status, provider.has_refill, provider.has_cancel)
-        and not SmsCountry.objects.filter(provider=provider).exists()
     )
 
 
-def _unchanged(provider: Provider, progress: Progress) -> SyncSummary:
-    """The answer is the last full sync's: every row would be found unchanged. Only the time
-    is written (the last full sync's skipped rows, if any, stay reported)."""
-    Provider.objects.filter(pk=provider.pk).update(last_synced_at=timezone.now())
+def _sms_catalog(provider: Provider, client: ProviderClient) -> UpstreamCatalog | None:
+    """The SMS catalog alone, for a sync that skips the services: its prices are in answers
+    of their own, read by every sync. None when a row was refused (the full sync reports it).
+    A provider with no SMS catalog stored is not asked (one that starts offering SMS is seen
+    by the next full sync)."""
+    countries = projects = None
+    if SmsCountry.objects.filter(provider=provider).exists():
+        countries = _optional(client.sms_countries)
+        projects = _optional(client.sms_projects) if countries is not None else None
+    if any(getattr(rows, "skipped", None) for rows in (countries, projects)):
+        return None
+    return UpstreamCatalog([], [], {}, countries, projects)
+
+
+def _unchanged(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,
+               progress: Progress) -> SyncSummary:
+    """The `services` answer is the last full sync's: every row would be found unchanged.
+    Only the SMS prices (when the provider has them) and the time are written; the last full
+    sync's report of skipped rows, if any, stays."""
     summary = SyncSummary(provider.name, short_circuit=True)
+    if catalog.sms_countries is not None:
+        try:
+            with transaction.atomic():
+                _sync_sms(provider, catalog, book, summary)
+        except Exception as exc:
+            raise _failed(provider, f"applying failed, nothing changed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    Provider.objects.filter(pk=provider.pk).update(last_synced_at=timezone.now())
     progress(str(summary))
     return summary
 

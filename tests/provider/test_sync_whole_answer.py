@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from provider import sync, sync_rows
 from provider.client import ProviderClient
-from provider.models import PricingRule, Provider, Service
+from provider.models import PricingRule, Provider, Service, SmsPrice
 from provider.sync import SyncFailed, sync_provider
 from provider.upstream_types import parse_service
 from tests.fixtures.hostile import HostileUpstream, Raw, good_service
@@ -224,3 +224,45 @@ def test_after_a_failure_the_next_sync_runs_in_full_and_clears_the_error(upstrea
     assert not summary.short_circuit
     stored = Provider.objects.get(pk=provider.pk)
     assert stored.last_sync_error == "" and stored.catalog_digest
+
+
+def test_an_sms_catalog_is_still_read_and_its_prices_applied(upstream, provider):
+    offer = {
+        "project_id": "p1",
+        "name": "Chat",
+        "price": "0.50",
+        "country_id": "us",
+        "country_title": "United States",
+    }
+    upstream.answer("sms_countries", [{"country_code": "us", "country_name": "United States"}])
+    upstream.answer("sms_projects", lambda form: [offer])
+    synced_twice(upstream, provider)
+    offer["price"] = "0.80"  # the upstream's cost rises; the services answer is the same
+    summary = resync(provider)
+    assert summary.short_circuit
+    assert [call["action"] for call in upstream.calls] == [
+        "services",
+        "sms_countries",
+        "sms_projects",
+    ]
+    assert SmsPrice.objects.get().cost == D("0.80")
+
+
+def test_a_refused_sms_row_takes_the_full_path(upstream, provider):
+    upstream.answer("sms_countries", [{"country_code": "us", "country_name": "United States"}])
+    upstream.answer("sms_projects", [])
+    synced_twice(upstream, provider)
+    upstream.answer(
+        "sms_projects",
+        [
+            {
+                "project_id": "p1",
+                "name": "Chat",
+                "price": "-1",
+                "country_id": "us",
+                "country_title": "United States",
+            }
+        ],
+    )
+    summary = resync(provider)
+    assert not summary.short_circuit and len(summary.skipped) == 1
