@@ -4,8 +4,10 @@ asked but `services`, nothing written but the time (`provider.catalog_digest`)."
 
 from datetime import timedelta
 from decimal import Decimal as D
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,6 +16,7 @@ from provider import sync, sync_rows
 from provider.client import ProviderClient
 from provider.models import PricingRule, Provider, Service, SmsPrice
 from provider.sync import SyncFailed, sync_provider
+from provider.tasks import sync_all_catalogs
 from provider.upstream_types import parse_service
 from tests.fixtures.hostile import HostileUpstream, Raw, good_service
 from tests.provider.test_sync_digest import Catalog
@@ -266,3 +269,23 @@ def test_a_refused_sms_row_takes_the_full_path(upstream, provider):
     )
     summary = resync(provider)
     assert not summary.short_circuit and len(summary.skipped) == 1
+
+
+def test_the_command_asks_for_translated_names_only_after_a_full_sync(upstream, provider):
+    synced_twice(upstream, provider)
+    call_command("sync_catalog", stdout=StringIO())
+    assert [call.get("lang") for call in upstream.calls] == [None]  # `services` alone
+    Provider.objects.filter(pk=provider.pk).update(catalog_digest="")
+    upstream.calls.clear()
+    call_command("sync_catalog", stdout=StringIO())
+    assert "ar" in {call.get("lang") for call in upstream.calls}
+
+
+def test_the_periodic_task_asks_for_translated_names_only_after_a_full_sync(upstream, provider):
+    synced_twice(upstream, provider)
+    sync_all_catalogs()
+    assert [call["action"] for call in upstream.calls] == ["services"]
+    Provider.objects.filter(pk=provider.pk).update(catalog_digest="")
+    upstream.calls.clear()
+    sync_all_catalogs()
+    assert "ar" in {call.get("lang") for call in upstream.calls}
