@@ -289,3 +289,11 @@ def test_the_periodic_task_asks_for_translated_names_only_after_a_full_sync(upst
     upstream.calls.clear()
     sync_all_catalogs()
     assert "ar" in {call.get("lang") for call in upstream.calls}
+
+
+def test_an_action_still_to_detect_takes_the_full_path(upstream, provider):
+    synced_twice(upstream, provider)
+    Provider.objects.filter(pk=provider.pk).update(has_refill=None)
+    assert not resync(provider).short_circuit
+    assert Provider.objects.get(pk=provider.pk).has_refill is not None
+    assert resync(provider).short_circuit
