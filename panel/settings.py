@@ -276,6 +276,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 CATALOG_SYNC_INTERVAL = env.int("CATALOG_SYNC_INTERVAL", default=3600)
+# Seconds a sync may skip an unchanged `services` answer whole (provider.catalog_digest);
+# past this, the full sync runs and re-reads the subcategory listings (moves show then).
+CATALOG_SUBCATEGORY_REFRESH = env.int("CATALOG_SUBCATEGORY_REFRESH", default=3600)
 BALANCE_CHECK_INTERVAL = env.int("BALANCE_CHECK_INTERVAL", default=600)
 CELERY_BEAT_SCHEDULE = {
     "sync-catalog": {

@@ -330,6 +330,18 @@ class ProviderClient:
         reads only those that changed (`provider.sync_rows`)."""
         return self._read("services", service_rows, products=1)
 
+    def service_rows_body(self) -> bytes:
+        """The answer `service_rows` reads, as sent, undecoded: a sync first compares it with
+        the last one (`provider.catalog_digest`). A redirect or an HTTP error raises as
+        `service_rows` would; retried like any read."""
+        return self._call("services", {"products": 1}, lambda body: body,
+                          attempts=self._retries + 1, send=self._post_body)
+
+    def service_rows_from(self, body: bytes) -> list[object]:
+        """`service_rows` of an answer fetched by `service_rows_body`, with every check of
+        `service_rows` (an `error` field, a body that is not JSON, the shape)."""
+        return self._parse("services", service_rows, self._decode_body("services", 200, body))
+
     def inventory(self, service_id: int) -> Inventory:
         return self._read(
             "inventory", lambda data: parse_inventory(data, service_id), service=service_id
@@ -526,11 +538,12 @@ class ProviderClient:
 
     def _call(
         self, action: str, params: Mapping[str, object], parse: Callable[[object], T], *,
-        attempts: int,
+        attempts: int, send: Callable[[str, Mapping[str, object]], object] | None = None,
     ) -> T:
+        send = send or self._post
         for attempt in range(1, attempts + 1):
             try:
-                return self._parse(action, parse, self._post(action, params))
+                return self._parse(action, parse, send(action, params))
             except ProviderError as exc:
                 if exc.permanent or attempt == attempts:
                     raise
@@ -555,6 +568,17 @@ class ProviderClient:
                                 self._redact(raw_answer(data)))
 
     def _post(self, action: str, params: Mapping[str, object]) -> object:
+        return self._decode(action, self._send(action, params))
+
+    def _post_body(self, action: str, params: Mapping[str, object]) -> bytes:
+        """The body of a 2xx answer, undecoded; any other answer raises as `_post` would."""
+        response = self._send(action, params)
+        if not 200 <= response.status_code < 300:
+            self._decode(action, response)  # raises: a redirect, an error, a bare HTTP error
+            raise OutcomeUnknown(f"HTTP {response.status_code}", action)
+        return response.content
+
+    def _send(self, action: str, params: Mapping[str, object]) -> requests.Response:
         form = {"key": self._key, "action": action}
         form |= {name: str(value) for name, value in params.items() if value is not None}
         try:
@@ -567,7 +591,7 @@ class ProviderClient:
         except requests.RequestException as exc:
             # `from None`: the wrapped requests error holds the request, and with it the key.
             raise self._transport_error(action, exc) from None
-        return self._decode(action, response)
+        return response
 
     def _transport_error(self, action: str, exc: requests.RequestException) -> ProviderError:
         detail = self._redact(_describe(exc))
@@ -578,7 +602,9 @@ class ProviderClient:
         return OutcomeUnknown(f"connection failed after sending: {detail}", action)
 
     def _decode(self, action: str, response: requests.Response) -> object:
-        status, body = response.status_code, response.content
+        return self._decode_body(action, response.status_code, response.content)
+
+    def _decode_body(self, action: str, status: int, body: bytes) -> object:
         if 300 <= status < 400:
             raise OutcomeUnknown(f"HTTP {status} redirect, not followed: check the URL", action)
         try:

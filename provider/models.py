@@ -85,6 +85,13 @@ class Provider(models.Model):
         _("last synced at"), null=True, blank=True, editable=False
     )
     last_sync_error = models.TextField(_("last sync error"), blank=True, editable=False)
+    # The last full sync's `services` answer, as a digest (provider.catalog_digest), and when
+    # that sync ran; empty: the next sync runs in full.
+    catalog_digest = models.CharField(
+        _("catalog digest"), max_length=64, blank=True, default="", db_default="",
+        editable=False)
+    catalog_refreshed_at = models.DateTimeField(
+        _("catalog refreshed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("provider")

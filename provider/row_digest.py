@@ -26,21 +26,26 @@ def _tagged(value: object) -> object:
     raise TypeError
 
 
+def rules_key(book: RuleBook) -> bytes:
+    """A BLAKE2b key (64 bytes) standing for everything a sync derives prices from."""
+    rules = repr(
+        (
+            book.global_rule,
+            sorted(book.by_provider.items()),
+            sorted(book.by_category.items()),
+            sorted(book.by_service.items()),
+            sorted(book.overrides_below_cost),
+        )
+    )
+    return hashlib.blake2b(DERIVATION + b"\x00" + rules.encode()).digest()
+
+
 class RowDigests:
     """Digests of rows under one rule book."""
 
     def __init__(self, book: RuleBook) -> None:
-        rules = repr(
-            (
-                book.global_rule,
-                sorted(book.by_provider.items()),
-                sorted(book.by_category.items()),
-                sorted(book.by_service.items()),
-                sorted(book.overrides_below_cost),
-            )
-        )
         # The rule book keys every digest (BLAKE2b takes a key of up to 64 bytes).
-        self._key = hashlib.blake2b(DERIVATION + b"\x00" + rules.encode()).digest()
+        self._key = rules_key(book)
         self._prefixes: dict[str | None, bytes] = {}
 
     def of(self, row: object, subcategory: str | None) -> int | None:

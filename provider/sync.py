@@ -10,6 +10,9 @@ A re-sync reads and writes only the rows the upstream changed: each row's digest
 its service (`provider.sync_rows`, `provider.row_digest`); every row written is read by the
 parsers first.
 
+An answer identical to the last full sync's (same bytes, same pricing rules) is not even
+decoded, within `CATALOG_SUBCATEGORY_REFRESH` of that sync (`provider.catalog_digest`).
+
 One bad row costs one row: a service or SMS offer the panel cannot take (refused by the parsers
 in `provider.upstream_types`) is skipped and reported, the rest applied; a service skipped this
 way is off sale like one no longer listed, since its price is not known. Every failure, and
@@ -26,6 +29,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from provider.bulk import insert_rows, update_rows
+from provider.catalog_digest import catalog_digest, listings_fresh
 from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
@@ -93,6 +97,8 @@ class SyncSummary:
     sms_prices: int = 0
     notes: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    short_circuit: bool = False  # the answer was the last full sync's: nothing read
+    catalog_digest: str = ""  # of the answer applied, to keep on the provider
 
     @property
     def changed(self) -> bool:
@@ -100,6 +106,8 @@ class SyncSummary:
         return any((self.created, self.updated, self.disabled, self.restored))
 
     def __str__(self) -> str:
+        if self.short_circuit:
+            return f"{self.provider}: services answer unchanged since the last full sync"
         return (f"{self.provider}: {self.created} created, {self.updated} updated, "
                 f"{self.disabled} disabled, {self.restored} restored, {self.unchanged} "
                 f"unchanged, {self.price_changes} price changes; SMS: {self.sms_countries} "
@@ -127,6 +135,7 @@ class UpstreamCatalog:
     sms_countries: list[UpstreamSmsCountry] | None
     sms_projects: list[UpstreamSmsProject] | None
     skipped: list[Skipped] = field(default_factory=list)
+    services_body: bytes | None = None  # the `services` answer as sent, when kept
 
 
 def _unsupported(exc: ProviderRejected) -> bool:
@@ -143,8 +152,10 @@ def _optional(fetch: Callable[[], list]) -> list | None:
         raise
 
 
-def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog:
-    """Everything the sync needs, or ProviderError."""
+def fetch_catalog(client: ProviderClient, progress: Progress,
+                  services_body: bytes | None = None) -> UpstreamCatalog:
+    """Everything the sync needs, or ProviderError; `services_body`: the `services` answer
+    already fetched."""
     # `is None`, not `or`: an empty answer may still carry skipped rows to report.
     categories = _optional(client.categories)
     categories = RowsRead() if categories is None else categories
@@ -152,9 +163,9 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
     # The whole list and the subcategory listings at once: each call's answer is decoded
     # while the others are still on the wire.
     with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 1) as pool:
-        listed = pool.submit(client.service_rows)
+        listed = pool.submit(_service_rows, client, services_body)
         subcategory_of = fetch_subcategories(client, categories, pool)
-        services = listed.result()
+        services, services_body = listed.result()
     progress(f"  {len(services)} service rows")
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
@@ -164,7 +175,20 @@ def fetch_catalog(client: ProviderClient, progress: Progress) -> UpstreamCatalog
                for skip in getattr(rows, "skipped", ())]
     for skip in skipped:
         progress(f"  skipped {skip}")
-    return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped)
+    return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped,
+                           services_body)
+
+
+def _service_rows(client: ProviderClient,
+                  body: bytes | None) -> tuple[list[object], bytes | None]:
+    """The rows and the bytes they were decoded from. An answer that does not decode is asked
+    for again the usual way (retried); its rows then come with no bytes to keep."""
+    if body is None:
+        body = client.service_rows_body()
+    try:
+        return client.service_rows_from(body), body
+    except ProviderError:
+        return client.service_rows(), None
 
 
 def fetch_subcategories(client: ProviderClient, categories: list[UpstreamCategory],
@@ -194,7 +218,15 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
     except ValueError as exc:  # a URL or timeout the client refuses: nothing was sent
         raise _failed(provider, f"cannot call the provider: {exc}") from exc
     try:
-        catalog = fetch_catalog(client, progress)
+        body = None
+        unchanged = None
+        if _may_short_circuit(provider):
+            body, book = client.service_rows_body(), load_rulebook()
+            if catalog_digest(body, book) == provider.catalog_digest:
+                unchanged = _sms_catalog(provider, client)
+        if unchanged is not None:
+            return _unchanged(provider, unchanged, book, progress)
+        catalog = fetch_catalog(client, progress, body)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
         actions = {field: client.has_action(action) if getattr(provider, field) is None
@@ -211,14 +243,58 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         # caller go on with the other providers.
         raise _failed(provider, f"applying failed, nothing changed: "
                       f"{type(exc).__name__}: {exc}") from exc
+    now = timezone.now()
     Provider.objects.filter(pk=provider.pk).update(
-        last_synced_at=timezone.now(), last_sync_error=summary.problems(),
-        multi_status=multi_status, **actions)
+        last_synced_at=now, last_sync_error=summary.problems(),
+        multi_status=multi_status, catalog_digest=summary.catalog_digest,
+        catalog_refreshed_at=now, **actions)
     progress(str(summary))
     # Newly detected actions change the services' refill/cancel flags too.
     detected = any(getattr(provider, name) != value for name, value in actions.items())
     if summary.changed or detected:
         catalog_changed()
+    return summary
+
+
+def _may_short_circuit(provider: Provider) -> bool:
+    """Whether a `services` answer equal to the last full sync's may end this sync: the
+    listings are fresh and nothing is left to detect."""
+    return bool(
+        provider.catalog_digest
+        and listings_fresh(provider.catalog_refreshed_at)
+        and None not in (provider.multi_status, provider.has_refill, provider.has_cancel)
+    )
+
+
+def _sms_catalog(provider: Provider, client: ProviderClient) -> UpstreamCatalog | None:
+    """The SMS catalog alone, for a sync that skips the services: its prices are in answers
+    of their own, read by every sync. None when a row was refused (the full sync reports it).
+    A provider with no SMS catalog stored is not asked (one that starts offering SMS is seen
+    by the next full sync)."""
+    countries = projects = None
+    if SmsCountry.objects.filter(provider=provider).exists():
+        countries = _optional(client.sms_countries)
+        projects = _optional(client.sms_projects) if countries is not None else None
+    if any(getattr(rows, "skipped", None) for rows in (countries, projects)):
+        return None
+    return UpstreamCatalog([], [], {}, countries, projects)
+
+
+def _unchanged(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,
+               progress: Progress) -> SyncSummary:
+    """The `services` answer is the last full sync's: every row would be found unchanged.
+    Only the SMS prices (when the provider has them) and the time are written; the last full
+    sync's report of skipped rows, if any, stays."""
+    summary = SyncSummary(provider.name, short_circuit=True)
+    if catalog.sms_countries is not None:
+        try:
+            with transaction.atomic():
+                _sync_sms(provider, catalog, book, summary)
+        except Exception as exc:
+            raise _failed(provider, f"applying failed, nothing changed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    Provider.objects.filter(pk=provider.pk).update(last_synced_at=timezone.now())
+    progress(str(summary))
     return summary
 
 
@@ -229,8 +305,10 @@ def _failed(provider: Provider, reason: str) -> SyncFailed:
 
 def record_sync_error(provider: Provider, reason: str) -> None:
     """Keep why the last sync of `provider` failed, for the admin (bounded: it may quote an
-    upstream's answer)."""
-    Provider.objects.filter(pk=provider.pk).update(last_sync_error=reason[:5000])
+    upstream's answer). The digest of the last answer goes too: the next sync runs in full,
+    and clears the error only then."""
+    Provider.objects.filter(pk=provider.pk).update(last_sync_error=reason[:5000],
+                                                   catalog_digest="")
 
 
 @transaction.atomic
@@ -249,6 +327,8 @@ def apply_catalog(provider: Provider, catalog: UpstreamCatalog,
     _sync_services(provider, catalog, rows, stored, categories, book, summary, progress)
     if catalog.sms_countries is not None:
         _sync_sms(provider, catalog, book, summary)
+    if catalog.services_body is not None:
+        summary.catalog_digest = catalog_digest(catalog.services_body, book)
     return summary
 
 

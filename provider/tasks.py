@@ -17,16 +17,23 @@ log = logging.getLogger(__name__)
 # keep another's price rise from being picked up.
 @shared_task(acks_late=True)
 def sync_all_catalogs() -> None:
+    full = []
     for provider in Provider.objects.filter(enabled=True):
         try:
-            sync_provider(provider, progress=log.info)
+            if not sync_provider(provider, progress=log.info).short_circuit:
+                full.append(provider)
         except SyncFailed as exc:
             log.warning("%s", exc)
+            full.append(provider)
         except Exception as exc:
             log.exception("sync of %s failed", provider.name)
             record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
-    # After the catalog: display names in other languages, never a reason for sync to fail.
-    translated_names.fetch_all()
+            full.append(provider)
+    # After the catalog: display names in other languages, never a reason for sync to fail;
+    # after a short-circuited sync they wait, like the subcategory listings, for the next
+    # full one (`provider.catalog_digest`).
+    for provider in full:
+        translated_names.fetch_logged(provider)
 
 
 # Reading a balance changes nothing upstream: safe to run twice.

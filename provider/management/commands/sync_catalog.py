@@ -22,7 +22,7 @@ class Command(BaseCommand):
         failures = []
         for provider in providers:
             try:
-                sync_provider(provider, progress=self.stdout.write)
+                summary = sync_provider(provider, progress=self.stdout.write)
             except SyncFailed as exc:
                 self.stderr.write(str(exc))
                 failures.append(provider.name)
@@ -32,6 +32,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{provider.name}: sync failed: {type(exc).__name__}: {exc}")
                 failures.append(provider.name)
             else:
-                translated_names.fetch_logged(provider)
+                # After a short-circuited sync the display names wait, like the subcategory
+                # listings, for the next full sync (`provider.catalog_digest`).
+                if not summary.short_circuit:
+                    translated_names.fetch_logged(provider)
         if failures:
             raise CommandError(f"sync failed for: {', '.join(failures)}")
