@@ -9,7 +9,15 @@ from panel import cachewatch
 
 
 @pytest.fixture
-def reads(monkeypatch):
+def file_cache(settings, tmp_path):
+    """The embedded default, set here: CI runs the suite with Redis as the cache."""
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache")}}
+
+
+@pytest.fixture
+def reads(file_cache, monkeypatch):
     """The keys the file cache was asked to read."""
     asked = []
     backend = type(caches["default"])
