@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -18,13 +17,14 @@ from orders import aftercare
 from orders.models import Kind, Order
 from orders.states import FINAL, State
 from panel.models import User
+from panel.storefront import catalog
 from panel.storefront.aftercare import care_for, refusal_words
 from panel.storefront.rendering import customer_required, page, wants_partial
 from panel.storefront.status import GROUPS
 
 PER_PAGE = 25
-KINDS = {Kind.SMM: gettext_lazy("SMM"), Kind.PRODUCT: gettext_lazy("Products"),
-         Kind.SMS: gettext_lazy("SMS numbers")}
+# The catalog's kind filter, by the same keys (Kind's values).
+KINDS = catalog.KINDS
 
 
 @dataclass(frozen=True)
