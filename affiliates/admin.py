@@ -6,21 +6,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from affiliates.models import Referral, ReferralCode
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from panel.admin import ReadOnlyAdmin
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnly):
+class ReferralAdmin(ReadOnlyAdmin):
     list_display = ["referred", "referrer", "created_at"]
     search_fields = ["referred__email", "referrer__email"]
     list_select_related = ["referred", "referrer"]
@@ -29,7 +19,7 @@ class ReferralAdmin(ReadOnly):
 
 
 @admin.register(ReferralCode)
-class ReferralCodeAdmin(ReadOnly):
+class ReferralCodeAdmin(ReadOnlyAdmin):
     list_display = ["user", "code", "visits", "signups", "created_at"]
     search_fields = ["user__email", "code"]
     list_select_related = ["user"]
