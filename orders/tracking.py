@@ -14,6 +14,7 @@ flags that order for staff (`status_unknown`, the raw answer in `error`) and the
 import json
 import logging
 import queue
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +45,10 @@ FINAL_STATES = {"completed": State.COMPLETED, "partial": State.PARTIAL,
 MULTI_STATUS_CHUNK = 100
 POLL_CONCURRENCY = 8
 QUIET_CHUNK = 900  # ids per `WHERE id IN (...)`, under every SQLite's variable limit
+# Checks and progress are written together once this many wait, or this long after the last
+# write (`_Batch`): a few commits per pass, not one per arrival.
+FLUSH_ORDERS = 500
+FLUSH_SECONDS = 1.0
 LEDGER_STEP = Decimal("0.0001")
 # How long a settled order that staff must look at is still asked about, for late accounts.
 WATCH_FOR = timedelta(days=7)
@@ -339,35 +344,55 @@ PROGRESS_FIELDS = ["upstream_status", "start_count", "remains", "upstream_charge
 
 @dataclass
 class _Batch:
-    """What one batch of answers writes in bulk: orders only checked, and orders whose work
-    moved on."""
+    """What answers write in bulk, gathered over several arrivals: orders only checked, and
+    orders whose work moved on (no state change, no money). Written when FLUSH_ORDERS are
+    waiting or FLUSH_SECONDS have passed since the last write, and at the end of the pass:
+    with one status per call, answers arrive a few at a time, and one transaction per
+    arrival would be thousands of commits. What waits here is only a check's date and
+    progress figures: an order whose write is lost with the process is asked again next
+    pass. Settling and flagging are never deferred."""
 
     quiet: list[PolledOrder] = field(default_factory=list)
     progress: list[PolledOrder] = field(default_factory=list)
+    written_at: float = field(default_factory=time.monotonic)
+
+    def due(self) -> bool:
+        waiting = len(self.quiet) + len(self.progress)
+        return waiting >= FLUSH_ORDERS or (
+            waiting > 0 and time.monotonic() - self.written_at >= FLUSH_SECONDS)
 
     def save(self) -> None:
-        self._save_quiet()
-        if not self.progress:
+        self.written_at = time.monotonic()
+        quiet, progress, self.quiet, self.progress = self.quiet, self.progress, [], []
+        if not quiet and not progress:
             return
-        try:
-            with transaction.atomic():
-                update_rows(Order, self.progress, PROGRESS_FIELDS)
-        except DatabaseError:
-            # One row the database refused must not cost the others: write them one by one.
-            for order in self.progress:
-                _save_one(order)
+        with transaction.atomic():
+            _save_quiet(quiet)
+            _save_progress(progress)
 
 
-    def _save_quiet(self) -> None:
-        """Orders only checked share their two new values by age class (`check_interval`
-        has four), so they are written as a few `UPDATE ... WHERE id IN`, not one per row."""
-        groups: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
-        for order in self.quiet:
-            groups[(order.last_checked_at, order.next_check_at)].append(order.pk)
-        for (checked, next_at), ids in groups.items():
-            for start in range(0, len(ids), QUIET_CHUNK):
-                Order.objects.filter(pk__in=ids[start:start + QUIET_CHUNK]).update(
-                    last_checked_at=checked, next_check_at=next_at)
+def _save_progress(progress: list[PolledOrder]) -> None:
+    if not progress:
+        return
+    try:
+        with transaction.atomic():
+            update_rows(Order, progress, PROGRESS_FIELDS)
+    except DatabaseError:
+        # One row the database refused must not cost the others: write them one by one.
+        for order in progress:
+            _save_one(order)
+
+
+def _save_quiet(quiet: list[PolledOrder]) -> None:
+    """Orders only checked share their two new values by age class (`check_interval` has
+    four), so they are written as a few `UPDATE ... WHERE id IN`, not one per row."""
+    groups: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    for order in quiet:
+        groups[(order.last_checked_at, order.next_check_at)].append(order.pk)
+    for (checked, next_at), ids in groups.items():
+        for start in range(0, len(ids), QUIET_CHUNK):
+            Order.objects.filter(pk__in=ids[start:start + QUIET_CHUNK]).update(
+                last_checked_at=checked, next_check_at=next_at)
 
 
 def _save_one(order: PolledOrder) -> None:
@@ -398,10 +423,14 @@ def _poll_provider(provider: Provider, orders: list[PolledOrder], concurrency: i
     summary.calls += len(fetchers)
     progress(f"{provider.name}: {len(orders)} orders in {len(fetchers)} calls")
     now = timezone.now()
+    batch = _Batch()
     try:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             for results in _as_they_arrive(pool, fetchers):
-                _apply_results(results, by_upstream, now, summary)
+                _apply_results(results, by_upstream, now, summary, batch)
+                if batch.due():
+                    batch.save()
+        batch.save()
     finally:
         client.close()
 
@@ -435,42 +464,60 @@ def _as_they_arrive(pool: ThreadPoolExecutor,
 
 def _apply_results(results: dict[int, OrderStatus | ProviderError],
                    by_upstream: dict[int, PolledOrder], now: datetime,
-                   summary: PollSummary) -> None:
-    """Apply one batch of answers in one transaction: outside one, SQLite commits (and
-    syncs) every UPDATE on its own. Each order that settles still has its own savepoint
-    (`apply_status`), so one that fails costs that order only."""
-    batch = _Batch()
-    with transaction.atomic():
-        for upstream_id, result in results.items():
-            order = by_upstream.get(upstream_id)
-            if order is not None:
-                _apply_result(order, result, now, summary, batch)
-        batch.save()
-
-
-def _apply_result(order: PolledOrder, result: OrderStatus | ProviderError, now: datetime,
-                  summary: PollSummary, batch: _Batch) -> None:
-    summary.checked += 1
-    if isinstance(result, AnswerUnreadable):
-        summary.flagged += 1
-        flag_for_staff(order.pk, str(result), result.raw, next_check_at=order.next_check(now))
+                   summary: PollSummary, batch: _Batch) -> None:
+    """Apply the answers that arrived together: those only checked or progressing go to
+    `batch`; the rest (settling, flagging) are written now, in one transaction: outside one,
+    SQLite commits every UPDATE on its own. Each order that settles still has its own
+    savepoint (`apply_status`), so one that fails costs that order only."""
+    now_or_never = []
+    for upstream_id, result in results.items():
+        order = by_upstream.get(upstream_id)
+        if order is None:
+            continue
+        if not _deferred(order, result, now, summary, batch):
+            now_or_never.append((order, result))
+    if not now_or_never:
         return
+    with transaction.atomic():
+        for order, result in now_or_never:
+            _apply_result(order, result, now, summary)
+
+
+def _deferred(order: PolledOrder, result: OrderStatus | ProviderError, now: datetime,
+              summary: PollSummary, batch: _Batch) -> bool:
+    """Queue an answer that only dates a check or records progress on `batch`; False for
+    one that must be written now (an unreadable answer, a state change, accounts)."""
+    if isinstance(result, AnswerUnreadable):
+        return False
     if isinstance(result, ProviderError) or _unchanged(order, result):
+        summary.checked += 1
         if isinstance(result, ProviderError):
             summary.errors += 1
             log.info("status of order %s unavailable: %s", order.pk, result)
         order.last_checked_at = now
         order.next_check_at = order.next_check(now)
         batch.quiet.append(order)
-        return
-    summary.changed += 1
+        return True
     if (order.state == State.PLACED and _classify(result.status) == State.PLACED
             and not result.accounts):
         # Work in progress: no state change and no money, so it can be written in bulk.
+        summary.checked += 1
+        summary.changed += 1
         for name, value in _status_fields(order, result, now, order.next_check(now)).items():
             setattr(order, name, value)
         batch.progress.append(order)
+        return True
+    return False
+
+
+def _apply_result(order: PolledOrder, result: OrderStatus | ProviderError, now: datetime,
+                  summary: PollSummary) -> None:
+    summary.checked += 1
+    if isinstance(result, AnswerUnreadable):
+        summary.flagged += 1
+        flag_for_staff(order.pk, str(result), result.raw, next_check_at=order.next_check(now))
         return
+    summary.changed += 1
     try:
         state = apply_status(order.pk, result)
     except Exception as exc:

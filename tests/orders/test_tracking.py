@@ -159,25 +159,48 @@ def test_poll_query_count_does_not_grow_with_orders(alice, service, sandbox, pro
         poll(everything=True)
 
 
-def test_poll_writes_each_batch_of_answers_in_one_transaction(
-        alice, service, sandbox, django_assert_max_num_queries):
-    """One status per call: the answers are written in batches as they arrive, each batch
-    one transaction (a savepoint here, inside the test's transaction) with one bulk write,
-    so a pass makes at most a few queries per upstream call, never one per row written."""
-    orders = [placed(alice, service, FOLLOWERS) for _ in range(9)]
-    poll(everything=True)
-    with CaptureQueriesContext(connection) as ctx:
-        summary = poll(everything=True)
-    assert summary.calls == len(orders)
-    sql = [q["sql"] for q in ctx.captured_queries]
+def _updates_in_transactions(queries: list[dict]) -> int:
+    """The UPDATE statements among `queries`, each checked to run inside a transaction (a
+    savepoint here, inside the test's transaction)."""
     depth, updates = 0, 0
-    for query in sql:
+    for query in (q["sql"] for q in queries):
         depth += query.startswith("SAVEPOINT") - query.startswith("RELEASE")
         if "UPDATE " in query:  # executemany is logged as "N times: UPDATE ..."
             updates += 1
             assert depth > 0, f"written outside a transaction: {query}"
-    assert 1 <= updates <= len(orders), sql
-    assert len(sql) <= 3 + 3 * len(orders)
+    return updates
+
+
+def test_poll_gathers_the_writes_of_answers_arriving_one_by_one(alice, service, sandbox,
+                                                                 monkeypatch):
+    """One status per call, one call at a time: the answers arrive one by one, yet the
+    progress of a pass, and then its checks, are written together (one transaction, one bulk
+    statement), not one transaction per answer (thousands of commits on SQLite)."""
+    monkeypatch.setattr("orders.tracking.FLUSH_SECONDS", 3600)
+    orders = [placed(alice, service, FOLLOWERS) for _ in range(9)]
+    for expected_changed in (len(orders), 0):  # progress first, then only checks
+        before = timezone.now()
+        with CaptureQueriesContext(connection) as ctx:
+            summary = poll(everything=True, concurrency=1)
+        assert (summary.calls, summary.checked, summary.changed) == (
+            len(orders), len(orders), expected_changed)
+        assert _updates_in_transactions(ctx.captured_queries) == 1, ctx.captured_queries
+        assert all(refreshed(order).last_checked_at >= before for order in orders)
+    assert len(ctx.captured_queries) <= 5
+
+
+def test_poll_writes_once_enough_answers_wait(alice, service, sandbox, monkeypatch):
+    """Gathered writes are bounded: once FLUSH_ORDERS answers wait, they are written, while
+    the calls still in flight go on."""
+    monkeypatch.setattr("orders.tracking.FLUSH_SECONDS", 3600)
+    monkeypatch.setattr("orders.tracking.FLUSH_ORDERS", 2)
+    orders = [placed(alice, service, FOLLOWERS) for _ in range(9)]
+    poll(everything=True)
+    with CaptureQueriesContext(connection) as ctx:
+        poll(everything=True, concurrency=1)
+    # Answers that arrive together are written together: how many writes depends on the
+    # arrivals' timing, but never one for the whole pass.
+    assert 2 <= _updates_in_transactions(ctx.captured_queries) <= len(orders)
 
 
 def test_settle_and_refund_are_one_transaction(alice, service, sandbox, monkeypatch):
