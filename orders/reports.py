@@ -4,7 +4,8 @@ Every sum is done by the database, one grouped query per table of the dashboard,
 number of queries does not grow with the number of orders. Money per order:
 revenue = what the customer paid less what was refunded (`charge - refunded`),
 cost = what the provider charged (`upstream_charge`; none yet counts as nothing),
-profit = revenue - cost. Orders count in the period they were created in.
+commission = what referrers were credited for it (`affiliates`), profit = revenue - cost -
+commission. Orders count in the period they were created in, and so do their commissions.
 """
 
 from dataclasses import dataclass
@@ -73,10 +74,11 @@ class Money:
     revenue: Decimal
     cost: Decimal
     orders: int
+    commission: Decimal = ZERO
 
     @property
     def profit(self) -> Decimal:
-        return self.revenue - self.cost
+        return self.revenue - self.cost - self.commission
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,11 @@ class ServiceFigures:
     orders: int
     refunded_orders: int
     avg_completion: timedelta | None
+    commission: Decimal = ZERO
 
     @property
     def profit(self) -> Decimal:
-        return self.revenue - self.cost
+        return self.revenue - self.cost - self.commission
 
     @property
     def refund_rate(self) -> Decimal:
@@ -111,17 +114,47 @@ def orders_in(period: Period) -> QuerySet[Order]:
     return Order.objects.filter(created_at__gte=start, created_at__lt=end)
 
 
-def money_by_day(period: Period) -> list[Money]:
+@dataclass(frozen=True)
+class Commissions:
+    """Commissions credited on the period's orders, summed by the order's day, provider and
+    service: one grouped query over the ledger (joined to the orders, never the other way
+    round, which would repeat each order once per ledger entry in the money sums)."""
+
+    by_day: dict[date, Decimal]
+    by_provider: dict[str, Decimal]
+    by_service: dict[int, Decimal]
+
+    @classmethod
+    def of(cls, period: Period) -> "Commissions":
+        start, end = period.bounds()
+        rows = (LedgerEntry.objects.filter(kind=EntryKind.COMMISSION,
+                                           order__created_at__gte=start,
+                                           order__created_at__lt=end)
+                .annotate(day=TruncDate("order__created_at",
+                                        tzinfo=timezone.get_current_timezone()))
+                .values_list("day", "order__provider__name", "order__service_id")
+                .annotate(total=Sum("amount")).order_by())
+        found = cls({}, {}, {})
+        for day, provider, service, total in rows:
+            for sums, key in ((found.by_day, day), (found.by_provider, provider),
+                              (found.by_service, service)):
+                sums[key] = sums.get(key, ZERO) + total
+        return found
+
+
+def money_by_day(period: Period, commissions: Commissions) -> list[Money]:
     """One row per day of the period, days without orders included (as zeros)."""
     rows = {row["day"]: row for row in orders_in(period).annotate(
         day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day").annotate(revenue=REVENUE, cost=COST, n=Count("id")).order_by("day")}
-    return [Money(day.isoformat(), rows[day]["revenue"], rows[day]["cost"], rows[day]["n"])
+    return [Money(day.isoformat(), rows[day]["revenue"], rows[day]["cost"], rows[day]["n"],
+                  commissions.by_day.get(day, ZERO))
             if day in rows else Money(day.isoformat(), ZERO, ZERO, 0) for day in period.days()]
 
 
-def money_by_provider(period: Period) -> list[Money]:
-    return [Money(row["provider__name"], row["revenue"], row["cost"], row["n"])
+def money_by_provider(period: Period, commissions: Commissions) -> list[Money]:
+    return [Money(row["provider__name"], row["revenue"], row["cost"], row["n"],
+                  commissions.by_provider.get(row["provider__name"], ZERO))
             for row in orders_in(period).values("provider__name")
             .annotate(revenue=REVENUE, cost=COST, n=Count("id")).order_by("provider__name")]
 
@@ -133,9 +166,10 @@ def orders_by_state(period: Period) -> list[Tally]:
     return [Tally(state.label, counts.get(state.value, 0)) for state in State]
 
 
-def services(period: Period, limit: int = 15) -> list[ServiceFigures]:
-    """The services that made the most profit in the period, with their refund rate and the
-    average time from placed to finished of their completed orders."""
+def services(period: Period, commissions: Commissions, limit: int = 15) -> list[ServiceFigures]:
+    """The services that made the most profit in the period (before commissions: the
+    database ranks them), with their refund rate, the average time from placed to finished of
+    their completed orders, and the commissions paid on them."""
     rows = (orders_in(period).exclude(service=None)
             .values("service_id", "service__name", "service__custom_name")
             .annotate(revenue=REVENUE, cost=COST, n=Count("id"),
@@ -144,7 +178,9 @@ def services(period: Period, limit: int = 15) -> list[ServiceFigures]:
             .annotate(profit=F("revenue") - F("cost")).order_by("-profit", "service_id")[:limit])
     return [ServiceFigures(row["service_id"], row["service__custom_name"] or row["service__name"],
                            row["revenue"], row["cost"], row["n"], row["refunded_n"],
-                           row["avg_completion"]) for row in rows]
+                           row["avg_completion"],
+                           commissions.by_service.get(row["service_id"], ZERO))
+            for row in rows]
 
 
 @dataclass(frozen=True)
@@ -192,11 +228,13 @@ class Report:
     def total(self) -> Money:
         return Money("total", sum((d.revenue for d in self.by_day), ZERO),
                      sum((d.cost for d in self.by_day), ZERO),
-                     sum(d.orders for d in self.by_day))
+                     sum(d.orders for d in self.by_day),
+                     sum((d.commission for d in self.by_day), ZERO))
 
 
 def report(period: Period) -> Report:
     """Everything the dashboard shows, in a fixed number of queries."""
-    return Report(period, money_by_day(period), money_by_provider(period),
-                  orders_by_state(period), services(period), provider_balances(),
-                  top_ups_by_method(period))
+    commissions = Commissions.of(period)
+    return Report(period, money_by_day(period, commissions),
+                  money_by_provider(period, commissions), orders_by_state(period),
+                  services(period, commissions), provider_balances(), top_ups_by_method(period))

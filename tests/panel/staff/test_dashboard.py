@@ -124,10 +124,34 @@ def test_the_sums_match_the_ledger_and_the_orders(shop):
     assert top_ups == {"Opening balance": (D("200"), 2), "Top-up via NOWPayments": (D("25"), 1)}
 
 
+def test_commissions_paid_on_the_periods_orders_come_off_the_profit(shop, owner):
+    """A referrer's commission is the shop's money given away: counted on the day of its
+    order (and its provider and service), never on an order outside the period."""
+    completed = Order.objects.get(provider=shop["quiet"], state=State.COMPLETED,
+                                  charge=D("10.00"))
+    partial = Order.objects.get(provider=shop["other"], state=State.PARTIAL)
+    old = Order.objects.get(charge=D("1.00"))  # 60 days ago
+    for order, amount in ((completed, "1.00"), (partial, "0.30"), (old, "0.05")):
+        ledger.credit(owner, D(amount), kind=EntryKind.COMMISSION, reason="Commission",
+                      order=order)
+
+    report = reports.report(reports.Period.last_days(30))
+
+    assert report.total.commission == D("1.30")
+    assert report.total.profit == D("16.00") - D("9.00") - D("1.30")
+    by_provider = {m.label: (m.commission, m.profit) for m in report.by_provider}
+    assert by_provider == {"quiet": (D("1.00"), D("3.00")), "other": (D("0.30"), D("2.70"))}
+    today, yesterday = report.by_day[-1], report.by_day[-2]
+    assert (today.commission, yesterday.commission) == (D("1.00"), D("0.30"))
+    services = {s.name: (s.commission, s.profit) for s in report.services}
+    assert services["TikTok likes"] == (D("0.30"), D("2.70"))
+
+
 def test_the_page_shows_the_totals_and_a_period_can_be_chosen(client, owner, shop):
     client.force_login(owner)
     page = client.get(URL).content.decode()
     assert 'data-testid="revenue">$16.00<' in page and 'data-testid="profit" ' in page
+    assert 'data-testid="commission">$0.00<' in page
     assert "<svg" in page and "TikTok likes" in page
     today = timezone.localdate()
     page = client.get(URL, {"start": today.isoformat(), "end": today.isoformat()}).content.decode()
