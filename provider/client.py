@@ -50,6 +50,7 @@ from provider.upstream_types import (
     MalformedAnswer,
     OrderStatus,
     RowsRead,
+    ServiceName,
     ServicesPage,
     Skipped,
     SmsCode,
@@ -67,6 +68,7 @@ from provider.upstream_types import (
     parse_order_status,
     parse_refill_status,
     parse_service_ids,
+    parse_service_names,
     parse_services,
     parse_sms_code,
     parse_sms_countries,
@@ -87,6 +89,7 @@ __all__ = [
     "ProviderRejected",
     "ProviderUnavailable",
     "RowsRead",
+    "ServiceName",
     "ServicesPage",
     "Skipped",
     "SmsCode",
@@ -310,6 +313,11 @@ class ProviderClient:
         """Every service with its name in `lang`, in one call (see `categories_in`)."""
         page = self._read("services", parse_services, lang=lang)
         return RowsRead(page.services, page.skipped)
+
+    def service_names_in(self, lang: str) -> RowsRead[ServiceName]:
+        """Every service's id, name and category name in `lang`, in one call: the rest of each
+        row is not read (see `categories_in`)."""
+        return self._read("services", parse_service_names, lang=lang)
 
     def service_ids(self, *, category: str | None = None,
                     subcategory: str | None = None) -> list[int]:

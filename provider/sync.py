@@ -19,8 +19,9 @@ way is off sale like one no longer listed, since its price is not known. Every f
 every sync that skipped rows, is recorded in `Provider.last_sync_error`.
 """
 
+import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -28,6 +29,7 @@ from operator import itemgetter
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from provider import translated_names
 from provider.bulk import insert_rows, update_rows
 from provider.catalog_digest import catalog_digest, listings_fresh
 from provider.catalog_version import catalog_changed
@@ -62,6 +64,8 @@ from provider.repricing import load_rulebook
 from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
 from provider.sync_rows import RowsToApply, StoredServices, read_changed_rows
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -98,6 +102,7 @@ class SyncSummary:
     notes: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     short_circuit: bool = False  # the answer was the last full sync's: nothing read
+    names_written: set[int] = field(default_factory=set)  # translated, with the new rows
     catalog_digest: str = ""  # of the answer applied, to keep on the provider
 
     @property
@@ -136,6 +141,7 @@ class UpstreamCatalog:
     sms_projects: list[UpstreamSmsProject] | None
     skipped: list[Skipped] = field(default_factory=list)
     services_body: bytes | None = None  # the `services` answer as sent, when kept
+    names: translated_names.Fetched | None = None  # in other languages, when asked
 
 
 def _unsupported(exc: ProviderRejected) -> bool:
@@ -153,19 +159,23 @@ def _optional(fetch: Callable[[], list]) -> list | None:
 
 
 def fetch_catalog(client: ProviderClient, progress: Progress,
-                  services_body: bytes | None = None) -> UpstreamCatalog:
+                  services_body: bytes | None = None, *,
+                  names: bool = False) -> UpstreamCatalog:
     """Everything the sync needs, or ProviderError; `services_body`: the `services` answer
-    already fetched."""
+    already fetched; `names`: the names in other languages too (`provider.translated_names`,
+    whose failures are not the sync's)."""
     # `is None`, not `or`: an empty answer may still carry skipped rows to report.
     categories = _optional(client.categories)
     categories = RowsRead() if categories is None else categories
     progress(f"  {len(categories)} categories")
-    # The whole list and the subcategory listings at once: each call's answer is decoded
-    # while the others are still on the wire.
-    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 1) as pool:
+    # The whole list, the names in other languages and the subcategory listings at once:
+    # each call's answer is decoded while the others are still on the wire.
+    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 2) as pool:
         listed = pool.submit(_service_rows, client, services_body)
+        translated = pool.submit(translated_names.read, client) if names else None
         subcategory_of = fetch_subcategories(client, categories, pool)
         services, services_body = listed.result()
+        fetched_names = _names_read(translated)
     progress(f"  {len(services)} service rows")
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
@@ -176,7 +186,19 @@ def fetch_catalog(client: ProviderClient, progress: Progress,
     for skip in skipped:
         progress(f"  skipped {skip}")
     return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped,
-                           services_body)
+                           services_body, fetched_names)
+
+
+def _names_read(translated: Future | None) -> translated_names.Fetched | None:
+    """The names in other languages, or None when they were not asked for or failed: display
+    names never fail a sync."""
+    if translated is None:
+        return None
+    try:
+        return translated.result()
+    except Exception:
+        log.exception("translated names failed")
+        return None
 
 
 def _service_rows(client: ProviderClient,
@@ -210,7 +232,8 @@ def fetch_subcategories(client: ProviderClient, categories: list[UpstreamCategor
 
 
 def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> SyncSummary:
-    """Fetch and apply one provider's catalog. Raises SyncFailed (nothing changed), having
+    """Fetch and apply one provider's catalog, and after a full sync its names in other
+    languages (`provider.translated_names`). Raises SyncFailed (nothing changed), having
     recorded why on the provider; rows skipped by a sync that did apply are recorded too."""
     progress(f"Syncing {provider.name} ({provider.api_url})")
     try:
@@ -226,7 +249,7 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
                 unchanged = _sms_catalog(provider, client)
         if unchanged is not None:
             return _unchanged(provider, unchanged, book, progress)
-        catalog = fetch_catalog(client, progress, body)
+        catalog = fetch_catalog(client, progress, body, names=True)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
         actions = {field: client.has_action(action) if getattr(provider, field) is None
@@ -249,11 +272,23 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         multi_status=multi_status, catalog_digest=summary.catalog_digest,
         catalog_refreshed_at=now, **actions)
     progress(str(summary))
+    if catalog.names is not None:
+        translated_names.store_logged(provider, catalog.names, catalog.categories,
+                                      _categories_named(catalog.service_rows),
+                                      summary.names_written)
     # Newly detected actions change the services' refill/cancel flags too.
     detected = any(getattr(provider, name) != value for name, value in actions.items())
     if summary.changed or detected:
         catalog_changed()
     return summary
+
+
+def _categories_named(rows: list[object]) -> dict[int, str]:
+    """Each listed service's category name by id, as sent (the translated names check the
+    place of each translated category against them)."""
+    return {row["service"]: row["category"] for row in rows
+            if type(row) is dict and type(row.get("service")) is int
+            and type(row.get("category")) is str}
 
 
 def _may_short_circuit(provider: Provider) -> bool:
@@ -402,6 +437,7 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     digests_only: list[Service] = []
     price_changes: list[PriceChange] = []
     summary.unchanged = len(rows.unchanged)
+    names = translated_names.ServiceNames(catalog.names)
     for upstream, digest in rows.changed:
         category = categories[(upstream.category, "")]
         sub_name = catalog.subcategory_of.get(upstream.service_id)
@@ -416,7 +452,8 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
                 "description": upstream.description, "sync_digest": digest,
                 # Products are priced per item, packages per order; the rest per 1,000.
                 "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
-                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND, **values})
+                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND,
+                **names.of(upstream.service_id, values["name"]), **values})
             continue
         pk, _, old_digest, old = row
         if old == tuple(values[name] for name in SYNCED_FIELDS):
@@ -435,6 +472,8 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
         to_update.append(Service(id=pk, synced_at=now, sync_digest=digest, **values))
     insert_services(to_create)
     summary.created = len(to_create)
+    if catalog.names is not None:
+        summary.names_written = {row["upstream_id"] for row in to_create}
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at", "sync_digest"])
     update_rows(Service, digests_only, ["sync_digest"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)

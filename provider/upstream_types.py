@@ -598,6 +598,42 @@ def parse_service_ids(data: object) -> tuple[int, ...]:
 service_label = _labelled("service", "service")
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceName:
+    """A service's name and category name in another language (display only)."""
+
+    service_id: int
+    name: str
+    category: str
+
+
+def parse_service_names(data: object) -> RowsRead[ServiceName]:
+    """Only the id, name and category of each row of a `services` answer, each read as
+    `parse_service` reads it (the name cleaned and cut, the category refused when it is not a
+    key): the names in another language need nothing else. A row without them is skipped."""
+    return _read_rows(as_list(data, "services"), _service_name, service_label)
+
+
+def _service_name(data: object) -> ServiceName:
+    if type(data) is dict:  # the plain row in one step, as `_plain_service` does
+        service_id, name, category = data.get("service"), data.get("name"), data.get("category")
+        if (type(service_id) is int and 1 <= service_id <= BIGINT_MAX and _plain_text(name)
+                and (category is None or (_plain_text(category)
+                                          and len(category) <= CATEGORY_NAME_MAX))):
+            name = name.strip()[:SERVICE_NAME_MAX]
+            if name:
+                return ServiceName(service_id, name, category or "")
+    row = as_object(data, "a service")
+    try:
+        return ServiceName(
+            int_field(row, "service", low=1),
+            _named(name_field(row, "name", SERVICE_NAME_MAX), "name"),
+            _category_name(text_field(row, "category"), "category"),
+        )
+    except MalformedAnswer as exc:
+        raise MalformedAnswer(f"service {_shown(row.get('service'))}: {exc}") from None
+
+
 def service_rows(data: object) -> list[object]:
     """The rows of a `services` answer, each as sent: for a sync that reads only the rows it
     writes (`provider.sync_rows`), each by `parse_service`."""
