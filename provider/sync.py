@@ -376,10 +376,14 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
     for category in catalog.categories:
         wanted.append((category.name, ""))
         wanted.extend((category.name, sub) for sub in category.subcategories)
-    for service in services:
-        wanted.append((service.category, ""))
-        if sub := catalog.subcategory_of.get(service.service_id):
-            wanted.append((service.category, sub))
+    # Each distinct (category, subcategory) once, in the order first met: a catalog has a few
+    # hundred of them over tens of thousands of services.
+    subcategory_of = catalog.subcategory_of
+    for top, sub in dict.fromkeys((service.category, subcategory_of.get(service.service_id))
+                                  for service in services):
+        wanted.append((top, ""))
+        if sub:
+            wanted.append((top, sub))
     existing = {
         (row.parent.name if row.parent_id else row.name, row.name if row.parent_id else ""): row
         for row in Category.objects.filter(provider=provider).select_related("parent")
@@ -398,8 +402,33 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
     return existing
 
 
-def _synced_values(provider: Provider, upstream: UpstreamService, category: Category,
-                   subcategory: Category | None, book: RuleBook, service_id: int | None,
+class SellPrices:
+    """`service_sell_price` for the services of one sync, remembered per (cost, category,
+    subcategory) for a service with no rule or override of its own: the rule looked up once
+    per distinct triple, not once per row (`sell_price` itself is remembered per cost and
+    rule)."""
+
+    def __init__(self, book: RuleBook, provider_id: int) -> None:
+        self._book, self._provider_id = book, provider_id
+        self._shared: dict[tuple[Decimal, int, int | None], Decimal] = {}
+
+    def of(self, cost: Decimal, category_id: int, subcategory_id: int | None,
+           service_id: int | None, override: Decimal | None) -> Decimal:
+        shared = override is None and (service_id is None
+                                        or service_id not in self._book.by_service)
+        key = (cost, category_id, subcategory_id)
+        if shared and (price := self._shared.get(key)) is not None:
+            return price
+        price = service_sell_price(
+            self._book, cost=cost, provider_id=self._provider_id, category_id=category_id,
+            subcategory_id=subcategory_id, service_id=service_id, override=override)
+        if shared:
+            self._shared[key] = price
+        return price
+
+
+def _synced_values(upstream: UpstreamService, category: Category,
+                   subcategory: Category | None, prices: SellPrices, service_id: int | None,
                    override: Decimal | None) -> dict:
     return {
         "name": upstream.name[:300],
@@ -410,10 +439,8 @@ def _synced_values(provider: Provider, upstream: UpstreamService, category: Cate
         "entity_type": EntityType.PRODUCT if upstream.entity_type == "product"
         else EntityType.SMM,
         "rate": upstream.rate,
-        "sell_price": service_sell_price(
-            book, cost=upstream.rate, provider_id=provider.id, category_id=category.id,
-            subcategory_id=subcategory.id if subcategory else None, service_id=service_id,
-            override=override),
+        "sell_price": prices.of(upstream.rate, category.id,
+                                subcategory.id if subcategory else None, service_id, override),
         "min_quantity": upstream.min,
         "max_quantity": upstream.max,
         "refill": upstream.refill,
@@ -438,12 +465,13 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     price_changes: list[PriceChange] = []
     summary.unchanged = len(rows.unchanged)
     names = translated_names.ServiceNames(catalog.names)
+    prices = SellPrices(book, provider.id)
     for upstream, digest in rows.changed:
         category = categories[(upstream.category, "")]
         sub_name = catalog.subcategory_of.get(upstream.service_id)
         subcategory = categories[(upstream.category, sub_name)] if sub_name else None
         row = existing.get(upstream.service_id)
-        values = _synced_values(provider, upstream, category, subcategory, book,
+        values = _synced_values(upstream, category, subcategory, prices,
                                 row[0] if row else None, row[1] if row else None)
         if row is None:
             to_create.append({
