@@ -23,10 +23,10 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
-from operator import itemgetter
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from provider import translated_names
@@ -59,7 +59,7 @@ from provider.models import (
     SmsPrice,
     SmsProject,
 )
-from provider.pricing import RuleBook, service_sell_price, sms_sell_price
+from provider.pricing import Rule, RuleBook, sell_price, service_sell_price, sms_sell_price
 from provider.repricing import load_rulebook
 from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
@@ -76,7 +76,7 @@ SYNCED_FIELDS = (
     "rate", "sell_price", "min_quantity", "max_quantity", "refill", "cancel", "dripfeed",
     "stock", "auto_delivery", "available",
 )
-RATE, AVAILABLE = SYNCED_FIELDS.index("rate"), SYNCED_FIELDS.index("available")
+NAME, RATE, AVAILABLE = (SYNCED_FIELDS.index(name) for name in ("name", "rate", "available"))
 BATCH = 2000
 IN_LIST_MAX = 500  # services read back by id; beyond, the provider's whole catalog
 SUBCATEGORY_CONCURRENCY = 4  # subcategory listings fetched at once
@@ -403,53 +403,52 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
 
 
 class SellPrices:
-    """`service_sell_price` for the services of one sync, remembered per (cost, category,
-    subcategory) for a service with no rule or override of its own: the rule looked up once
-    per distinct triple, not once per row (`sell_price` itself is remembered per cost and
-    rule)."""
+    """`service_sell_price` for the services of one sync. A service with no rule and no
+    override of its own is priced by its categories' (or the provider's) rule: looked up once
+    per (category, subcategory) instead of once per row, and `sell_price` itself is remembered
+    per (cost, rule)."""
 
     def __init__(self, book: RuleBook, provider_id: int) -> None:
         self._book, self._provider_id = book, provider_id
-        self._shared: dict[tuple[Decimal, int, int | None], Decimal] = {}
+        self._rules: dict[tuple[int, int | None], Rule] = {}
 
     def of(self, cost: Decimal, category_id: int, subcategory_id: int | None,
            service_id: int | None, override: Decimal | None) -> Decimal:
-        shared = override is None and (service_id is None
-                                        or service_id not in self._book.by_service)
-        key = (cost, category_id, subcategory_id)
-        if shared and (price := self._shared.get(key)) is not None:
-            return price
-        price = service_sell_price(
+        if override is None and (service_id is None or service_id not in self._book.by_service):
+            rule = self._rules.get((category_id, subcategory_id))
+            if rule is None:
+                rule = self._rules[(category_id, subcategory_id)] = self._book.rule_for(
+                    provider_id=self._provider_id, category_ids=(subcategory_id, category_id))
+            return sell_price(cost, rule)
+        return service_sell_price(
             self._book, cost=cost, provider_id=self._provider_id, category_id=category_id,
             subcategory_id=subcategory_id, service_id=service_id, override=override)
-        if shared:
-            self._shared[key] = price
-        return price
 
 
 def _synced_values(upstream: UpstreamService, category: Category,
                    subcategory: Category | None, prices: SellPrices, service_id: int | None,
-                   override: Decimal | None) -> dict:
-    return {
-        "name": upstream.name[:300],
-        "upstream_description": upstream.description,
-        "category_id": category.id,
-        "subcategory_id": subcategory.id if subcategory else None,
-        "type": upstream.type[:50],
-        "entity_type": EntityType.PRODUCT if upstream.entity_type == "product"
-        else EntityType.SMM,
-        "rate": upstream.rate,
-        "sell_price": prices.of(upstream.rate, category.id,
-                                subcategory.id if subcategory else None, service_id, override),
-        "min_quantity": upstream.min,
-        "max_quantity": upstream.max,
-        "refill": upstream.refill,
-        "cancel": upstream.cancel,
-        "dripfeed": upstream.dripfeed,
-        "stock": upstream.stock,
-        "auto_delivery": upstream.auto_delivery,
-        "available": True,
-    }
+                   override: Decimal | None) -> tuple:
+    """What sync owns of a service, in SYNCED_FIELDS order (a tuple: compared with the stored
+    row as it is read, and inserted as it is)."""
+    subcategory_id = subcategory.id if subcategory else None
+    return (
+        upstream.name[:300],
+        upstream.description,
+        category.id,
+        subcategory_id,
+        upstream.type[:50],
+        EntityType.PRODUCT if upstream.entity_type == "product" else EntityType.SMM,
+        upstream.rate,
+        prices.of(upstream.rate, category.id, subcategory_id, service_id, override),
+        upstream.min,
+        upstream.max,
+        upstream.refill,
+        upstream.cancel,
+        upstream.dripfeed,
+        upstream.stock,
+        upstream.auto_delivery,
+        True,
+    )
 
 
 def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApply,
@@ -459,12 +458,14 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     existing = _stored_values(provider, [service.service_id for service, _ in rows.changed
                                          if service.service_id in stored.ids])
     now = timezone.now()
-    to_create: list[dict] = []
+    names = translated_names.ServiceNames(catalog.names)
+    new_rows = NewServiceRows(provider, now, names.columns)
+    to_create: list[tuple] = []
+    created: list[int] = []
     to_update: list[Service] = []
     digests_only: list[Service] = []
     price_changes: list[PriceChange] = []
     summary.unchanged = len(rows.unchanged)
-    names = translated_names.ServiceNames(catalog.names)
     prices = SellPrices(book, provider.id)
     for upstream, digest in rows.changed:
         category = categories[(upstream.category, "")]
@@ -474,34 +475,31 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
         values = _synced_values(upstream, category, subcategory, prices,
                                 row[0] if row else None, row[1] if row else None)
         if row is None:
-            to_create.append({
-                "provider_id": provider.id, "upstream_id": upstream.service_id,
-                "synced_at": now, "enabled": provider.new_services_on_sale,
-                "description": upstream.description, "sync_digest": digest,
-                # Products are priced per item, packages per order; the rest per 1,000.
-                "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
-                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND,
-                **names.of(upstream.service_id, values["name"]), **values})
+            to_create.append(new_rows.row(upstream, digest, values,
+                                          names.of(upstream.service_id, values[NAME])))
+            created.append(upstream.service_id)
             continue
         pk, _, old_digest, old = row
-        if old == tuple(values[name] for name in SYNCED_FIELDS):
+        if old == values:
             # Sent differently, read the same (or stored before digests were kept).
             summary.unchanged += 1
             if old_digest != digest:
                 digests_only.append(Service(id=pk, sync_digest=digest))
             continue
-        if old[RATE] != values["rate"]:
+        if old[RATE] != values[RATE]:
             price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
                                              new_rate=upstream.rate))
         if not old[AVAILABLE]:
             summary.restored += 1
         else:
             summary.updated += 1
-        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest, **values))
-    insert_services(to_create)
+        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest,
+                                 **dict(zip(SYNCED_FIELDS, values, strict=True))))
+    if to_create:
+        insert_rows(Service, new_rows.columns, to_create)
     summary.created = len(to_create)
     if catalog.names is not None:
-        summary.names_written = {row["upstream_id"] for row in to_create}
+        summary.names_written = set(created)
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at", "sync_digest"])
     update_rows(Service, digests_only, ["sync_digest"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
@@ -532,29 +530,35 @@ def _stored_values(provider: Provider, upstream_ids: list[int],
             .iterator(BATCH)}
 
 
-def insert_services(rows: list[dict]) -> None:
-    """Insert new services as plain tuples (`provider.bulk.insert_rows`: COPY on PostgreSQL).
-    `bulk_create` builds a model per row and prepares each value through the ORM, which
-    dominates a first sync of tens of thousands of services."""
-    if not rows:
-        return
-    fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    dates = [f.attname for f in fields if isinstance(f, models.DateTimeField)]
-    adapt = connection.ops.adapt_datetimefield_value
-    adapted: dict[object, object] = {}  # a sync stamps every row with the same moment
-    row_tuple = itemgetter(*defaults)
+class NewServiceRows:
+    """New services as database-ready tuples for `provider.bulk.insert_rows` (COPY on
+    PostgreSQL): no model, no dict and no ORM preparation per row, which dominated a first
+    sync of tens of thousands of services. Columns: those a sync sets per row, the names in
+    other languages, SYNCED_FIELDS, then every other column at its default."""
 
-    def database_values(row: dict) -> tuple:
-        merged = defaults | row
-        for name in dates:
-            moment = merged[name]
-            if moment not in adapted:
-                adapted[moment] = adapt(moment)
-            merged[name] = adapted[moment]
-        return row_tuple(merged)
+    PER_ROW = ("upstream_id", "description", "sync_digest", "price_unit")
 
-    insert_rows(Service, [f.column for f in fields], map(database_values, rows))
+    def __init__(self, provider: Provider, now: datetime, name_columns: tuple[str, ...]) -> None:
+        fields = {f.attname: f for f in Service._meta.concrete_fields if not f.primary_key}
+        constant = {"provider_id": provider.id, "enabled": provider.new_services_on_sale,
+                    "synced_at": connection.ops.adapt_datetimefield_value(now)}
+        leading = [*constant, *self.PER_ROW, *name_columns, *SYNCED_FIELDS]
+        rest = [name for name in fields if name not in leading]
+        self.columns = [fields[name].column for name in (*leading, *rest)]
+        self._constant = tuple(constant.values())
+        self._defaults = tuple(fields[name].get_default() for name in rest)
+        self._units: dict[tuple[str, str], int] = {}  # by (entity type, service type)
+
+    def row(self, upstream: UpstreamService, digest: int | None, values: tuple,
+            names: tuple[str, ...]) -> tuple:
+        unit = self._units.get((upstream.entity_type, upstream.type))
+        if unit is None:
+            # Products are priced per item, packages per order; the rest per 1,000.
+            unit = self._units[(upstream.entity_type, upstream.type)] = (
+                PriceUnit.PER_ITEM if upstream.entity_type == "product"
+                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND)
+        return (*self._constant, upstream.service_id, upstream.description, digest, unit,
+                *names, *values, *self._defaults)
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,

@@ -152,19 +152,20 @@ class ServiceNames:
     sync writes them with the rows instead of updating every row afterwards."""
 
     def __init__(self, fetched: Fetched | None) -> None:
-        self._columns = [
-            (NAME_COLUMNS[t.lang], t.services, _max_length(Service, NAME_COLUMNS[t.lang]))
-            for t in (fetched.translations if fetched else ())
+        translations = fetched.translations if fetched else ()
+        self.columns = tuple(NAME_COLUMNS[t.lang] for t in translations)
+        self._lookups = [
+            (t.services, _max_length(Service, NAME_COLUMNS[t.lang])) for t in translations
         ]
 
-    def of(self, upstream_id: int, name: str) -> dict[str, str]:
-        """{column: text} for the service `upstream_id` named `name` in English."""
-        values = {}
-        for column, services, limit in self._columns:
-            row = services.get(upstream_id)
-            if row is not None:
-                values[column] = _translated(row.name.strip(), name, limit)
-        return values
+    def of(self, upstream_id: int, name: str) -> tuple[str, ...]:
+        """The values of `columns` for the service `upstream_id` named `name` in English
+        ("" where the upstream gave no other name)."""
+        return tuple(
+            "" if (row := services.get(upstream_id)) is None
+            else _translated(row.name.strip(), name, limit)
+            for services, limit in self._lookups
+        )
 
 
 def store_service_names(

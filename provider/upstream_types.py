@@ -604,20 +604,31 @@ def parse_service_ids(data: object) -> tuple[int, ...]:
     rows = as_list(data, "services")
     # The common answer, every id a plain JSON integer in range, read without building a
     # Decimal per row; anything else goes through `int_field` below.
-    ids = [row.get("service") if type(row) is dict else None for row in rows]
-    if all(type(value) is int and 0 < value <= BIGINT_MAX for value in ids):
-        return tuple(ids)
+    if (ids := plain_service_ids(data)) is not None:
+        return ids
     ids = _read_rows(rows,
                      lambda row: int_field(as_object(row, "a service"), "service", low=1),
                      _labelled("service", "service"))
     return tuple(ids)
 
 
+def plain_service_ids(data: object) -> tuple[int, ...] | None:
+    """`parse_service_ids(data)` when every row is an object whose id is a JSON integer in
+    range (then only integers are read: no float elsewhere in the answer changes them); None
+    otherwise."""
+    rows = data.get("services") if type(data) is dict else data
+    if type(rows) is not list:
+        return None
+    ids = [row.get("service") if type(row) is dict else None for row in rows]
+    if all(type(value) is int and 0 < value <= BIGINT_MAX for value in ids):
+        return tuple(ids)
+    return None
+
+
 service_label = _labelled("service", "service")
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceName:
+class ServiceName(NamedTuple):
     """A service's name and category name in another language (display only)."""
 
     service_id: int
@@ -632,15 +643,39 @@ def parse_service_names(data: object) -> RowsRead[ServiceName]:
     return _read_rows(as_list(data, "services"), _service_name, service_label)
 
 
+def plain_service_names(data: object) -> RowsRead[ServiceName] | None:
+    """`parse_service_names(data)` when every row has the plain shape (an object, its id a
+    JSON integer in range, its name and category texts with nothing to clean): then only
+    texts and integers are read, and no float elsewhere in the answer changes them. None
+    otherwise."""
+    rows = data.get("services") if type(data) is dict else data
+    if type(rows) is not list:
+        return None
+    names = []
+    for row in rows:
+        if (name := _plain_service_name(row)) is None:
+            return None
+        names.append(name)
+    return RowsRead(names)
+
+
+def _plain_service_name(data: object) -> ServiceName | None:
+    if type(data) is not dict:
+        return None
+    service_id, name, category = data.get("service"), data.get("name"), data.get("category")
+    if (type(service_id) is int and 1 <= service_id <= BIGINT_MAX
+            and type(name) is str and not _not_plain(name)
+            and (category is None or (type(category) is str and not _not_plain(category)
+                                      and len(category) <= CATEGORY_NAME_MAX))):
+        name = name.strip()[:SERVICE_NAME_MAX]
+        if name:
+            return ServiceName(service_id, name, category or "")
+    return None
+
+
 def _service_name(data: object) -> ServiceName:
-    if type(data) is dict:  # the plain row in one step, as `_plain_service` does
-        service_id, name, category = data.get("service"), data.get("name"), data.get("category")
-        if (type(service_id) is int and 1 <= service_id <= BIGINT_MAX and _plain_text(name)
-                and (category is None or (_plain_text(category)
-                                          and len(category) <= CATEGORY_NAME_MAX))):
-            name = name.strip()[:SERVICE_NAME_MAX]
-            if name:
-                return ServiceName(service_id, name, category or "")
+    if (plain := _plain_service_name(data)) is not None:  # in one step, as `_plain_service`
+        return plain
     row = as_object(data, "a service")
     try:
         return ServiceName(
