@@ -405,21 +405,29 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
 class SellPrices:
     """`service_sell_price` for the services of one sync. A service with no rule and no
     override of its own is priced by its categories' (or the provider's) rule: looked up once
-    per (category, subcategory) instead of once per row, and `sell_price` itself is remembered
-    per (cost, rule)."""
+    per (category, subcategory) instead of once per row, and each price remembered per (rule,
+    cost) as `sell_price` remembers it, without hashing the rule again per row (equal costs
+    written differently price alike there too)."""
 
     def __init__(self, book: RuleBook, provider_id: int) -> None:
         self._book, self._provider_id = book, provider_id
-        self._rules: dict[tuple[int, int | None], Rule] = {}
+        self._by_place: dict[tuple[int, int | None], tuple[Rule, dict[Decimal, Decimal]]] = {}
+        self._by_rule: dict[Rule, dict[Decimal, Decimal]] = {}
 
     def of(self, cost: Decimal, category_id: int, subcategory_id: int | None,
            service_id: int | None, override: Decimal | None) -> Decimal:
         if override is None and (service_id is None or service_id not in self._book.by_service):
-            rule = self._rules.get((category_id, subcategory_id))
-            if rule is None:
-                rule = self._rules[(category_id, subcategory_id)] = self._book.rule_for(
-                    provider_id=self._provider_id, category_ids=(subcategory_id, category_id))
-            return sell_price(cost, rule)
+            place = self._by_place.get((category_id, subcategory_id))
+            if place is None:
+                rule = self._book.rule_for(provider_id=self._provider_id,
+                                           category_ids=(subcategory_id, category_id))
+                place = self._by_place[(category_id, subcategory_id)] = (
+                    rule, self._by_rule.setdefault(rule, {}))
+            rule, prices = place
+            price = prices.get(cost)
+            if price is None:
+                price = prices[cost] = sell_price(cost, rule)
+            return price
         return service_sell_price(
             self._book, cost=cost, provider_id=self._provider_id, category_id=category_id,
             subcategory_id=subcategory_id, service_id=service_id, override=override)
@@ -467,10 +475,15 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     price_changes: list[PriceChange] = []
     summary.unchanged = len(rows.unchanged)
     prices = SellPrices(book, provider.id)
+    placed: dict[tuple[str, str | None], tuple[Category, Category | None]] = {}
     for upstream, digest in rows.changed:
-        category = categories[(upstream.category, "")]
         sub_name = catalog.subcategory_of.get(upstream.service_id)
-        subcategory = categories[(upstream.category, sub_name)] if sub_name else None
+        place = placed.get((upstream.category, sub_name))
+        if place is None:
+            place = placed[(upstream.category, sub_name)] = (
+                categories[(upstream.category, "")],
+                categories[(upstream.category, sub_name)] if sub_name else None)
+        category, subcategory = place
         row = existing.get(upstream.service_id)
         values = _synced_values(upstream, category, subcategory, prices,
                                 row[0] if row else None, row[1] if row else None)

@@ -162,9 +162,12 @@ class ServiceNames:
         """The values of `columns` for the service `upstream_id` named `name` in English
         ("" where the upstream gave no other name)."""
         return tuple(
-            "" if (row := services.get(upstream_id)) is None
-            else _translated(row.name.strip(), name, limit)
-            for services, limit in self._lookups
+            [
+                ""
+                if (row := services.get(upstream_id)) is None
+                else _translated(row.name.strip(), name, limit)
+                for services, limit in self._lookups
+            ]
         )
 
 

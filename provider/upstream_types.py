@@ -550,15 +550,21 @@ def _plain_service(row: dict) -> UpstreamService | None:
         if len(_PLAIN_RATES) >= _PLAIN_RATES_MAX:
             _PLAIN_RATES.clear()
         _PLAIN_RATES[rate] = amount
-    return UpstreamService(
-        service_id=service_id, name=name,
-        type=(kind.strip()[:SERVICE_TYPE_MAX] or "Default") if kind else "Default",
-        category=category or "", rate=amount, min=low, max=high,
-        refill=refill is True, cancel=cancel is True, stock=stock,
-        entity_type=entity.strip().lower() if entity else "smm",
-        auto_delivery=auto_delivery is not False,
-        description=(desc or description or "")[:DESCRIPTION_MAX],
-        dripfeed=dripfeed is True,
+    return UpstreamService(  # by position, in the order of its fields: cheaper by name
+        service_id,
+        name,
+        (kind.strip()[:SERVICE_TYPE_MAX] or "Default") if kind else "Default",  # type
+        category or "",
+        amount,  # rate
+        low,  # min
+        high,  # max
+        refill is True,
+        cancel is True,
+        stock,
+        entity.strip().lower() if entity else "smm",  # entity_type
+        auto_delivery is not False,
+        (desc or description or "")[:DESCRIPTION_MAX],  # description
+        dripfeed is True,
     )
 
 
