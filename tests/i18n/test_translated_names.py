@@ -117,9 +117,7 @@ def test_rows_for_services_the_panel_lacks_are_skipped_the_rest_stored(provider,
 
     def with_a_bad_row(self, lang):
         rows = real(self, lang)
-        rows[0] = type(rows[0])(
-            **{**{f: getattr(rows[0], f) for f in rows[0].__slots__}, "service_id": 10**9}
-        )  # a service the panel does not have
+        rows[0] = rows[0]._replace(service_id=10**9)  # a service the panel does not have
         return rows
 
     monkeypatch.setattr(ProviderClient, "service_names_in", with_a_bad_row)
