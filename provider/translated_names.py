@@ -229,9 +229,12 @@ def _category_pairs(
     place only when the services agree (or say nothing about it); its subcategories only
     when both lists hold as many."""
     said: dict[str, set[str]] = {}
-    for service_id, row in translation.services.items():
-        if (name := canonical.get(service_id)) is not None:
-            said.setdefault(name, set()).add(row.category.strip())
+    # The distinct (English, translated) category pairs first: a few hundred among tens of
+    # thousands of services.
+    services = translation.services.items()
+    for name, text in {(canonical.get(service_id), row.category) for service_id, row in services}:
+        if name is not None:
+            said.setdefault(name, set()).add(text.strip())
     translated = translation.categories
     pairs: dict[tuple[str, str], str] = {}
     if len(english) != len(translated):
