@@ -74,24 +74,6 @@ def read(client: ProviderClient, languages: tuple[str, ...] = LANGUAGES) -> Fetc
     return fetched
 
 
-def fetch_all() -> list[Outcome]:
-    """Every enabled provider, whatever one raises."""
-    return [
-        outcome
-        for provider in Provider.objects.filter(enabled=True)
-        if (outcome := fetch_logged(provider)) is not None
-    ]
-
-
-def fetch_logged(provider: Provider) -> Outcome | None:
-    """`fetch`, logging instead of raising: display names never fail a sync."""
-    try:
-        return fetch(provider)
-    except Exception:
-        log.exception("translated names of %s failed", provider.name)
-        return None
-
-
 def fetch(provider: Provider, languages: tuple[str, ...] = LANGUAGES) -> Outcome:
     """Fetch and store the names of a provider already synced (a sync does both itself)."""
     client = provider.client()
