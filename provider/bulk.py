@@ -6,14 +6,16 @@ grows with rows x fields and dwarfs the database's work. `update_rows` sends one
 
 `insert_rows` inserts plain tuples: by `COPY ... FROM STDIN` on PostgreSQL (psycopg 3 streams
 the rows; about ten times faster than `executemany` of INSERTs for tens of thousands of rows),
-by `executemany` elsewhere (SQLite has no COPY, and its executemany is already cheap).
+by `executemany` of multi-row INSERTs elsewhere (SQLite has no COPY).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import batched, chain
 
 from django.db import connection, models
 
 BATCH = 1000
+ROWS_PER_INSERT = 100  # rows in one multi-row INSERT on SQLite (within its bound on parameters)
 
 
 def update_rows(model: type[models.Model], objs: Sequence[models.Model],
@@ -47,8 +49,21 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
                 for row in rows:
                     copy.write_row(row)
             return
-        sql = (f"INSERT INTO {table} ({names}) "  # noqa: S608 - names from the model
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
-        # One executemany however many rows: the driver binds them one by one, so the query
-        # count stays flat with the catalog.
-        cursor.executemany(sql, rows)
+        one = f"({', '.join(['%s'] * len(columns))})"
+        per = max(1, min(ROWS_PER_INSERT, connection.features.max_query_params // len(columns)))
+        insert = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608 - names from the model
+        # Two executemany however many rows, so the query count stays flat with the catalog:
+        # `per` rows to a statement (SQLite pays per statement executed: about a third of the
+        # CPU of one-row statements), then the rows left over one by one.
+        left: list[tuple] = []
+        cursor.executemany(insert + ", ".join([one] * per), _flat_batches(rows, per, left))
+        cursor.executemany(insert + one, left)
+
+
+def _flat_batches(rows: Iterable[tuple], per: int, left: list[tuple]) -> Iterator[tuple]:
+    """The values of each `per` rows as one tuple; a last, shorter batch goes to `left`."""
+    for batch in batched(rows, per):
+        if len(batch) < per:
+            left.extend(batch)
+        else:
+            yield tuple(chain.from_iterable(batch))

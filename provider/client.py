@@ -50,6 +50,7 @@ from provider.upstream_types import (
     MalformedAnswer,
     OrderStatus,
     RowsRead,
+    ServiceName,
     ServicesPage,
     Skipped,
     SmsCode,
@@ -67,12 +68,15 @@ from provider.upstream_types import (
     parse_order_status,
     parse_refill_status,
     parse_service_ids,
+    parse_service_names,
     parse_services,
     parse_sms_code,
     parse_sms_countries,
     parse_sms_numbers,
     parse_sms_projects,
     parse_sms_status,
+    plain_service_ids,
+    plain_service_names,
     service_rows,
 )
 
@@ -87,6 +91,7 @@ __all__ = [
     "ProviderRejected",
     "ProviderUnavailable",
     "RowsRead",
+    "ServiceName",
     "ServicesPage",
     "Skipped",
     "SmsCode",
@@ -311,11 +316,16 @@ class ProviderClient:
         page = self._read("services", parse_services, lang=lang)
         return RowsRead(page.services, page.skipped)
 
+    def service_names_in(self, lang: str) -> RowsRead[ServiceName]:
+        """Every service's id, name and category name in `lang`, in one call: the rest of each
+        row is not read (see `categories_in`)."""
+        return self._read_plain("services", plain_service_names, parse_service_names, lang=lang)
+
     def service_ids(self, *, category: str | None = None,
                     subcategory: str | None = None) -> list[int]:
         """The ids of the services in a category or subcategory."""
-        return list(self._read("services", parse_service_ids, category=category,
-                               subcategory=subcategory))
+        return list(self._read_plain("services", plain_service_ids, parse_service_ids,
+                                     category=category, subcategory=subcategory))
 
     def all_services(self) -> RowsRead[UpstreamService]:
         """Every service, in one call; the rows the panel cannot take are in `skipped`.
@@ -531,6 +541,24 @@ class ProviderClient:
     def _read(self, action: str, parse: Callable[[object], T], **params: object) -> T:
         """A call that changes nothing upstream, so it may be retried."""
         return self._call(action, params, parse, attempts=self._retries + 1)
+
+    def _read_plain(self, action: str, plain: Callable[[object], T | None],
+                    parse: Callable[[object], T], **params: object) -> T:
+        """`_read(action, parse)` for an answer read for a few fields: first by `plain` from
+        orjson's reading with no float check (`answers.loads_unchecked`); anything `plain`
+        declines (None), an `error` field, and what orjson refuses are read as `_read` reads
+        them, from the same bytes."""
+
+        def read(body: bytes) -> T:
+            data = answers.loads_unchecked(body)
+            if not (type(data) is dict and "error" in data):
+                result = plain(data)
+                if result is not None:
+                    return result
+            return self._parse(action, parse, self._decode_body(action, 200, body))
+
+        return self._call(action, params, read, attempts=self._retries + 1,
+                          send=self._post_body)
 
     def _write(self, action: str, parse: Callable[[object], T], **params: object) -> T:
         """A call that changes something upstream: sent once, whatever happens."""

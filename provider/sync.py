@@ -19,15 +19,17 @@ way is off sale like one no longer listed, since its price is not known. Every f
 every sync that skipped rows, is recorded in `Provider.last_sync_error`.
 """
 
+import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
-from operator import itemgetter
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from provider import translated_names
 from provider.bulk import insert_rows, update_rows
 from provider.catalog_digest import catalog_digest, listings_fresh
 from provider.catalog_version import catalog_changed
@@ -57,11 +59,13 @@ from provider.models import (
     SmsPrice,
     SmsProject,
 )
-from provider.pricing import RuleBook, service_sell_price, sms_sell_price
+from provider.pricing import Rule, RuleBook, sell_price, service_sell_price, sms_sell_price
 from provider.repricing import load_rulebook
 from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
 from provider.sync_rows import RowsToApply, StoredServices, read_changed_rows
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -72,7 +76,7 @@ SYNCED_FIELDS = (
     "rate", "sell_price", "min_quantity", "max_quantity", "refill", "cancel", "dripfeed",
     "stock", "auto_delivery", "available",
 )
-RATE, AVAILABLE = SYNCED_FIELDS.index("rate"), SYNCED_FIELDS.index("available")
+NAME, RATE, AVAILABLE = (SYNCED_FIELDS.index(name) for name in ("name", "rate", "available"))
 BATCH = 2000
 IN_LIST_MAX = 500  # services read back by id; beyond, the provider's whole catalog
 SUBCATEGORY_CONCURRENCY = 4  # subcategory listings fetched at once
@@ -98,6 +102,7 @@ class SyncSummary:
     notes: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     short_circuit: bool = False  # the answer was the last full sync's: nothing read
+    names_written: set[int] = field(default_factory=set)  # translated, with the new rows
     catalog_digest: str = ""  # of the answer applied, to keep on the provider
 
     @property
@@ -136,6 +141,7 @@ class UpstreamCatalog:
     sms_projects: list[UpstreamSmsProject] | None
     skipped: list[Skipped] = field(default_factory=list)
     services_body: bytes | None = None  # the `services` answer as sent, when kept
+    names: translated_names.Fetched | None = None  # in other languages, when asked
 
 
 def _unsupported(exc: ProviderRejected) -> bool:
@@ -153,19 +159,23 @@ def _optional(fetch: Callable[[], list]) -> list | None:
 
 
 def fetch_catalog(client: ProviderClient, progress: Progress,
-                  services_body: bytes | None = None) -> UpstreamCatalog:
+                  services_body: bytes | None = None, *,
+                  names: bool = False) -> UpstreamCatalog:
     """Everything the sync needs, or ProviderError; `services_body`: the `services` answer
-    already fetched."""
+    already fetched; `names`: the names in other languages too (`provider.translated_names`,
+    whose failures are not the sync's)."""
     # `is None`, not `or`: an empty answer may still carry skipped rows to report.
     categories = _optional(client.categories)
     categories = RowsRead() if categories is None else categories
     progress(f"  {len(categories)} categories")
-    # The whole list and the subcategory listings at once: each call's answer is decoded
-    # while the others are still on the wire.
-    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 1) as pool:
+    # The whole list, the names in other languages and the subcategory listings at once:
+    # each call's answer is decoded while the others are still on the wire.
+    with ThreadPoolExecutor(max_workers=SUBCATEGORY_CONCURRENCY + 2) as pool:
         listed = pool.submit(_service_rows, client, services_body)
+        translated = pool.submit(translated_names.read, client) if names else None
         subcategory_of = fetch_subcategories(client, categories, pool)
         services, services_body = listed.result()
+        fetched_names = _names_read(translated)
     progress(f"  {len(services)} service rows")
     countries = _optional(client.sms_countries)
     projects = _optional(client.sms_projects) if countries is not None else None
@@ -176,7 +186,19 @@ def fetch_catalog(client: ProviderClient, progress: Progress,
     for skip in skipped:
         progress(f"  skipped {skip}")
     return UpstreamCatalog(categories, services, subcategory_of, countries, projects, skipped,
-                           services_body)
+                           services_body, fetched_names)
+
+
+def _names_read(translated: Future | None) -> translated_names.Fetched | None:
+    """The names in other languages, or None when they were not asked for or failed: display
+    names never fail a sync."""
+    if translated is None:
+        return None
+    try:
+        return translated.result()
+    except Exception:
+        log.exception("translated names failed")
+        return None
 
 
 def _service_rows(client: ProviderClient,
@@ -210,7 +232,8 @@ def fetch_subcategories(client: ProviderClient, categories: list[UpstreamCategor
 
 
 def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> SyncSummary:
-    """Fetch and apply one provider's catalog. Raises SyncFailed (nothing changed), having
+    """Fetch and apply one provider's catalog, and after a full sync its names in other
+    languages (`provider.translated_names`). Raises SyncFailed (nothing changed), having
     recorded why on the provider; rows skipped by a sync that did apply are recorded too."""
     progress(f"Syncing {provider.name} ({provider.api_url})")
     try:
@@ -226,7 +249,7 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
                 unchanged = _sms_catalog(provider, client)
         if unchanged is not None:
             return _unchanged(provider, unchanged, book, progress)
-        catalog = fetch_catalog(client, progress, body)
+        catalog = fetch_catalog(client, progress, body, names=True)
         multi_status = (client.supports_multi_status()
                         if provider.multi_status is None else provider.multi_status)
         actions = {field: client.has_action(action) if getattr(provider, field) is None
@@ -249,11 +272,23 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
         multi_status=multi_status, catalog_digest=summary.catalog_digest,
         catalog_refreshed_at=now, **actions)
     progress(str(summary))
+    if catalog.names is not None:
+        translated_names.store_logged(provider, catalog.names, catalog.categories,
+                                      _categories_named(catalog.service_rows),
+                                      summary.names_written)
     # Newly detected actions change the services' refill/cancel flags too.
     detected = any(getattr(provider, name) != value for name, value in actions.items())
     if summary.changed or detected:
         catalog_changed()
     return summary
+
+
+def _categories_named(rows: list[object]) -> dict[int, str]:
+    """Each listed service's category name by id, as sent (the translated names check the
+    place of each translated category against them)."""
+    return {row["service"]: row["category"] for row in rows
+            if type(row) is dict and type(row.get("service")) is int
+            and type(row.get("category")) is str}
 
 
 def _may_short_circuit(provider: Provider) -> bool:
@@ -341,10 +376,14 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
     for category in catalog.categories:
         wanted.append((category.name, ""))
         wanted.extend((category.name, sub) for sub in category.subcategories)
-    for service in services:
-        wanted.append((service.category, ""))
-        if sub := catalog.subcategory_of.get(service.service_id):
-            wanted.append((service.category, sub))
+    # Each distinct (category, subcategory) once, in the order first met: a catalog has a few
+    # hundred of them over tens of thousands of services.
+    subcategory_of = catalog.subcategory_of
+    for top, sub in dict.fromkeys((service.category, subcategory_of.get(service.service_id))
+                                  for service in services):
+        wanted.append((top, ""))
+        if sub:
+            wanted.append((top, sub))
     existing = {
         (row.parent.name if row.parent_id else row.name, row.name if row.parent_id else ""): row
         for row in Category.objects.filter(provider=provider).select_related("parent")
@@ -363,31 +402,61 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
     return existing
 
 
-def _synced_values(provider: Provider, upstream: UpstreamService, category: Category,
-                   subcategory: Category | None, book: RuleBook, service_id: int | None,
-                   override: Decimal | None) -> dict:
-    return {
-        "name": upstream.name[:300],
-        "upstream_description": upstream.description,
-        "category_id": category.id,
-        "subcategory_id": subcategory.id if subcategory else None,
-        "type": upstream.type[:50],
-        "entity_type": EntityType.PRODUCT if upstream.entity_type == "product"
-        else EntityType.SMM,
-        "rate": upstream.rate,
-        "sell_price": service_sell_price(
-            book, cost=upstream.rate, provider_id=provider.id, category_id=category.id,
-            subcategory_id=subcategory.id if subcategory else None, service_id=service_id,
-            override=override),
-        "min_quantity": upstream.min,
-        "max_quantity": upstream.max,
-        "refill": upstream.refill,
-        "cancel": upstream.cancel,
-        "dripfeed": upstream.dripfeed,
-        "stock": upstream.stock,
-        "auto_delivery": upstream.auto_delivery,
-        "available": True,
-    }
+class SellPrices:
+    """`service_sell_price` for the services of one sync. A service with no rule and no
+    override of its own is priced by its categories' (or the provider's) rule: looked up once
+    per (category, subcategory) instead of once per row, and each price remembered per (rule,
+    cost) as `sell_price` remembers it, without hashing the rule again per row (equal costs
+    written differently price alike there too)."""
+
+    def __init__(self, book: RuleBook, provider_id: int) -> None:
+        self._book, self._provider_id = book, provider_id
+        self._by_place: dict[tuple[int, int | None], tuple[Rule, dict[Decimal, Decimal]]] = {}
+        self._by_rule: dict[Rule, dict[Decimal, Decimal]] = {}
+
+    def of(self, cost: Decimal, category_id: int, subcategory_id: int | None,
+           service_id: int | None, override: Decimal | None) -> Decimal:
+        if override is None and (service_id is None or service_id not in self._book.by_service):
+            place = self._by_place.get((category_id, subcategory_id))
+            if place is None:
+                rule = self._book.rule_for(provider_id=self._provider_id,
+                                           category_ids=(subcategory_id, category_id))
+                place = self._by_place[(category_id, subcategory_id)] = (
+                    rule, self._by_rule.setdefault(rule, {}))
+            rule, prices = place
+            price = prices.get(cost)
+            if price is None:
+                price = prices[cost] = sell_price(cost, rule)
+            return price
+        return service_sell_price(
+            self._book, cost=cost, provider_id=self._provider_id, category_id=category_id,
+            subcategory_id=subcategory_id, service_id=service_id, override=override)
+
+
+def _synced_values(upstream: UpstreamService, category: Category,
+                   subcategory: Category | None, prices: SellPrices, service_id: int | None,
+                   override: Decimal | None) -> tuple:
+    """What sync owns of a service, in SYNCED_FIELDS order (a tuple: compared with the stored
+    row as it is read, and inserted as it is)."""
+    subcategory_id = subcategory.id if subcategory else None
+    return (
+        upstream.name[:300],
+        upstream.description,
+        category.id,
+        subcategory_id,
+        upstream.type[:50],
+        EntityType.PRODUCT if upstream.entity_type == "product" else EntityType.SMM,
+        upstream.rate,
+        prices.of(upstream.rate, category.id, subcategory_id, service_id, override),
+        upstream.min,
+        upstream.max,
+        upstream.refill,
+        upstream.cancel,
+        upstream.dripfeed,
+        upstream.stock,
+        upstream.auto_delivery,
+        True,
+    )
 
 
 def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApply,
@@ -397,44 +466,53 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     existing = _stored_values(provider, [service.service_id for service, _ in rows.changed
                                          if service.service_id in stored.ids])
     now = timezone.now()
-    to_create: list[dict] = []
+    names = translated_names.ServiceNames(catalog.names)
+    new_rows = NewServiceRows(provider, now, names.columns)
+    to_create: list[tuple] = []
+    created: list[int] = []
     to_update: list[Service] = []
     digests_only: list[Service] = []
     price_changes: list[PriceChange] = []
     summary.unchanged = len(rows.unchanged)
+    prices = SellPrices(book, provider.id)
+    placed: dict[tuple[str, str | None], tuple[Category, Category | None]] = {}
     for upstream, digest in rows.changed:
-        category = categories[(upstream.category, "")]
         sub_name = catalog.subcategory_of.get(upstream.service_id)
-        subcategory = categories[(upstream.category, sub_name)] if sub_name else None
+        place = placed.get((upstream.category, sub_name))
+        if place is None:
+            place = placed[(upstream.category, sub_name)] = (
+                categories[(upstream.category, "")],
+                categories[(upstream.category, sub_name)] if sub_name else None)
+        category, subcategory = place
         row = existing.get(upstream.service_id)
-        values = _synced_values(provider, upstream, category, subcategory, book,
+        values = _synced_values(upstream, category, subcategory, prices,
                                 row[0] if row else None, row[1] if row else None)
         if row is None:
-            to_create.append({
-                "provider_id": provider.id, "upstream_id": upstream.service_id,
-                "synced_at": now, "enabled": provider.new_services_on_sale,
-                "description": upstream.description, "sync_digest": digest,
-                # Products are priced per item, packages per order; the rest per 1,000.
-                "price_unit": PriceUnit.PER_ITEM if upstream.entity_type == "product"
-                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND, **values})
+            to_create.append(new_rows.row(upstream, digest, values,
+                                          names.of(upstream.service_id, values[NAME])))
+            created.append(upstream.service_id)
             continue
         pk, _, old_digest, old = row
-        if old == tuple(values[name] for name in SYNCED_FIELDS):
+        if old == values:
             # Sent differently, read the same (or stored before digests were kept).
             summary.unchanged += 1
             if old_digest != digest:
                 digests_only.append(Service(id=pk, sync_digest=digest))
             continue
-        if old[RATE] != values["rate"]:
+        if old[RATE] != values[RATE]:
             price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
                                              new_rate=upstream.rate))
         if not old[AVAILABLE]:
             summary.restored += 1
         else:
             summary.updated += 1
-        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest, **values))
-    insert_services(to_create)
+        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest,
+                                 **dict(zip(SYNCED_FIELDS, values, strict=True))))
+    if to_create:
+        insert_rows(Service, new_rows.columns, to_create)
     summary.created = len(to_create)
+    if catalog.names is not None:
+        summary.names_written = set(created)
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at", "sync_digest"])
     update_rows(Service, digests_only, ["sync_digest"])
     PriceChange.objects.bulk_create(price_changes, batch_size=BATCH)
@@ -465,29 +543,35 @@ def _stored_values(provider: Provider, upstream_ids: list[int],
             .iterator(BATCH)}
 
 
-def insert_services(rows: list[dict]) -> None:
-    """Insert new services as plain tuples (`provider.bulk.insert_rows`: COPY on PostgreSQL).
-    `bulk_create` builds a model per row and prepares each value through the ORM, which
-    dominates a first sync of tens of thousands of services."""
-    if not rows:
-        return
-    fields = [f for f in Service._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    dates = [f.attname for f in fields if isinstance(f, models.DateTimeField)]
-    adapt = connection.ops.adapt_datetimefield_value
-    adapted: dict[object, object] = {}  # a sync stamps every row with the same moment
-    row_tuple = itemgetter(*defaults)
+class NewServiceRows:
+    """New services as database-ready tuples for `provider.bulk.insert_rows` (COPY on
+    PostgreSQL): no model, no dict and no ORM preparation per row, which dominated a first
+    sync of tens of thousands of services. Columns: those a sync sets per row, the names in
+    other languages, SYNCED_FIELDS, then every other column at its default."""
 
-    def database_values(row: dict) -> tuple:
-        merged = defaults | row
-        for name in dates:
-            moment = merged[name]
-            if moment not in adapted:
-                adapted[moment] = adapt(moment)
-            merged[name] = adapted[moment]
-        return row_tuple(merged)
+    PER_ROW = ("upstream_id", "description", "sync_digest", "price_unit")
 
-    insert_rows(Service, [f.column for f in fields], map(database_values, rows))
+    def __init__(self, provider: Provider, now: datetime, name_columns: tuple[str, ...]) -> None:
+        fields = {f.attname: f for f in Service._meta.concrete_fields if not f.primary_key}
+        constant = {"provider_id": provider.id, "enabled": provider.new_services_on_sale,
+                    "synced_at": connection.ops.adapt_datetimefield_value(now)}
+        leading = [*constant, *self.PER_ROW, *name_columns, *SYNCED_FIELDS]
+        rest = [name for name in fields if name not in leading]
+        self.columns = [fields[name].column for name in (*leading, *rest)]
+        self._constant = tuple(constant.values())
+        self._defaults = tuple(fields[name].get_default() for name in rest)
+        self._units: dict[tuple[str, str], int] = {}  # by (entity type, service type)
+
+    def row(self, upstream: UpstreamService, digest: int | None, values: tuple,
+            names: tuple[str, ...]) -> tuple:
+        unit = self._units.get((upstream.entity_type, upstream.type))
+        if unit is None:
+            # Products are priced per item, packages per order; the rest per 1,000.
+            unit = self._units[(upstream.entity_type, upstream.type)] = (
+                PriceUnit.PER_ITEM if upstream.entity_type == "product"
+                or is_per_order(upstream.type) else PriceUnit.PER_THOUSAND)
+        return (*self._constant, upstream.service_id, upstream.description, digest, unit,
+                *names, *values, *self._defaults)
 
 
 def _sync_sms(provider: Provider, catalog: UpstreamCatalog, book: RuleBook,

@@ -63,7 +63,8 @@ def read_changed_rows(
     for row in rows:
         raw_id = row.get("service") if type(row) is dict else None
         sub = subcategory_of.get(raw_id) if type(raw_id) in (int, Decimal) else None
-        found = stored.by_digest.get(digests.of(row, sub))
+        digest = digests.of(row, sub)
+        found = stored.by_digest.get(digest)
         if found is not None and found[0] not in stored.unavailable:
             if found[0] not in seen:
                 seen.add(found[0])
@@ -78,6 +79,9 @@ def read_changed_rows(
             continue
         seen.add(service.service_id)
         # Filed under the subcategory the row is written with (an id sent as text finds no
-        # digest above, so it is read every time, never kept stale).
-        result.changed.append((service, digests.of(row, subcategory_of.get(service.service_id))))
+        # digest above, so it is read every time, never kept stale); the digest above when
+        # the id was sent as that very integer.
+        if type(raw_id) is not int or raw_id != service.service_id:
+            digest = digests.of(row, subcategory_of.get(service.service_id))
+        result.changed.append((service, digest))
     return result

@@ -4,7 +4,6 @@ import logging
 
 from celery import shared_task
 
-from provider import translated_names
 from provider.models import Provider
 from provider.providers import check_all_balances
 from provider.sync import SyncFailed, record_sync_error, sync_provider
@@ -17,23 +16,17 @@ log = logging.getLogger(__name__)
 # keep another's price rise from being picked up.
 @shared_task(acks_late=True)
 def sync_all_catalogs() -> None:
-    full = []
+    # A full sync also keeps the names in other languages (never a reason for it to fail); a
+    # short-circuited one leaves them, like the subcategory listings, to the next full sync
+    # (`provider.catalog_digest`).
     for provider in Provider.objects.filter(enabled=True):
         try:
-            if not sync_provider(provider, progress=log.info).short_circuit:
-                full.append(provider)
+            sync_provider(provider, progress=log.info)
         except SyncFailed as exc:
             log.warning("%s", exc)
-            full.append(provider)
         except Exception as exc:
             log.exception("sync of %s failed", provider.name)
             record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
-            full.append(provider)
-    # After the catalog: display names in other languages, never a reason for sync to fail;
-    # after a short-circuited sync they wait, like the subcategory listings, for the next
-    # full one (`provider.catalog_digest`).
-    for provider in full:
-        translated_names.fetch_logged(provider)
 
 
 # Reading a balance changes nothing upstream: safe to run twice.

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from typing import NamedTuple
 
 __all__ = [
     "Balance",
@@ -79,8 +80,11 @@ class UpstreamCategory:
     subcategories: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class UpstreamService:
+class UpstreamService(NamedTuple):
+    """One service row as read. A named tuple, immutable like the other answers' types, but
+    built several times faster than a frozen dataclass (a first sync builds tens of
+    thousands)."""
+
     service_id: int
     name: str
     type: str
@@ -487,10 +491,6 @@ def parse_service(data: object) -> UpstreamService:
 _NOT_PLAIN_RE = re.compile(f"[{_HIDDEN}\t\n\r]")
 
 
-def _plain_int(value: object, high: int) -> bool:
-    return type(value) is int and 0 <= value <= high
-
-
 _NOT_PLAIN_LINES_RE = re.compile(f"[{_HIDDEN}\r]")  # a multi-line text keeps tabs and `\n`
 
 
@@ -498,49 +498,73 @@ def _plain_text(value: object) -> bool:
     return type(value) is str and not _NOT_PLAIN_RE.search(value)
 
 
-def _plain_lines(value: object) -> bool:
-    return type(value) is str and not _NOT_PLAIN_LINES_RE.search(value)
+# `rate` texts already read by `_plain_service`, and their amounts: a catalog repeats a few
+# hundred prices over tens of thousands of rows. Decimals are immutable, so sharing is safe;
+# bounded, and only texts `_to_money` took are kept.
+_PLAIN_RATES: dict[str, Decimal] = {}
+_PLAIN_RATES_MAX = 4096
+_not_plain = _NOT_PLAIN_RE.search
+_not_plain_lines = _NOT_PLAIN_LINES_RE.search
 
 
 def _plain_service(row: dict) -> UpstreamService | None:
     """`_read_service(row)` for a row whose every field has the plain shape (ints as JSON
     integers in range, flags as JSON booleans, texts with nothing to clean, the rate as
     `_to_money` reads it); None for any other row, which `_read_service` then reads. The
-    two must agree: tests/provider/test_plain_service.py generates rows to check it."""
+    two must agree: tests/provider/test_plain_service.py generates rows to check it.
+
+    Written out check by check (no helper calls, no generator): a first sync reads tens of
+    thousands of rows, and this is most of its Python time."""
     get = row.get
     service_id, low, high, stock = get("service"), get("min"), get("max"), get("stock")
     name, kind, category = get("name"), get("type"), get("category")
     entity, desc, description = get("entityType"), get("desc"), get("description")
-    flags = [get("refill"), get("cancel"), get("autoDelivery"), get("dripfeed")]
+    refill, cancel = get("refill"), get("cancel")
+    auto_delivery, dripfeed = get("autoDelivery"), get("dripfeed")
     rate = get("rate")
     if not (type(service_id) is int and 1 <= service_id <= BIGINT_MAX
-            and _plain_int(low, POSITIVE_INT_MAX) and _plain_int(high, POSITIVE_INT_MAX)
-            and low <= high and (stock is None or _plain_int(stock, POSITIVE_INT_MAX))
-            and _plain_text(name) and (kind is None or _plain_text(kind))
-            and (category is None or _plain_text(category))
+            and type(low) is int and type(high) is int and 0 <= low <= high <= POSITIVE_INT_MAX
+            and (stock is None or (type(stock) is int and 0 <= stock <= POSITIVE_INT_MAX))
+            and type(name) is str and not _not_plain(name)
+            and (kind is None or (type(kind) is str and not _not_plain(kind)))
+            and (category is None or (type(category) is str and not _not_plain(category)))
             and (entity is None or type(entity) is str)
-            and (desc is None or _plain_lines(desc))
-            and (description is None or _plain_lines(description))
-            and all(flag is None or type(flag) is bool for flag in flags)
+            and (desc is None or (type(desc) is str and not _not_plain_lines(desc)))
+            and (description is None
+                 or (type(description) is str and not _not_plain_lines(description)))
+            and (refill is None or type(refill) is bool)
+            and (cancel is None or type(cancel) is bool)
+            and (auto_delivery is None or type(auto_delivery) is bool)
+            and (dripfeed is None or type(dripfeed) is bool)
             and type(rate) is str):
         return None
     name = name.strip()[:SERVICE_NAME_MAX]
-    if not name or len(category or "") > CATEGORY_NAME_MAX:
+    if not name or (category is not None and len(category) > CATEGORY_NAME_MAX):
         return None
-    try:
-        rate = _to_money(rate, "rate")
-    except MalformedAnswer:
-        return None
-    refill, cancel, auto_delivery, dripfeed = flags
-    return UpstreamService(
-        service_id=service_id, name=name,
-        type=(kind or "").strip()[:SERVICE_TYPE_MAX] or "Default",
-        category=category or "", rate=rate, min=low, max=high,
-        refill=bool(refill), cancel=bool(cancel), stock=stock,
-        entity_type=(entity or "smm").strip().lower(),
-        auto_delivery=True if auto_delivery is None else auto_delivery,
-        description=(desc or description or "")[:DESCRIPTION_MAX],
-        dripfeed=bool(dripfeed),
+    amount = _PLAIN_RATES.get(rate)
+    if amount is None:
+        try:
+            amount = _to_money(rate, "rate")
+        except MalformedAnswer:
+            return None
+        if len(_PLAIN_RATES) >= _PLAIN_RATES_MAX:
+            _PLAIN_RATES.clear()
+        _PLAIN_RATES[rate] = amount
+    return UpstreamService(  # by position, in the order of its fields: cheaper by name
+        service_id,
+        name,
+        (kind.strip()[:SERVICE_TYPE_MAX] or "Default") if kind else "Default",  # type
+        category or "",
+        amount,  # rate
+        low,  # min
+        high,  # max
+        refill is True,
+        cancel is True,
+        stock,
+        entity.strip().lower() if entity else "smm",  # entity_type
+        auto_delivery is not False,
+        (desc or description or "")[:DESCRIPTION_MAX],  # description
+        dripfeed is True,
     )
 
 
@@ -586,16 +610,87 @@ def parse_service_ids(data: object) -> tuple[int, ...]:
     rows = as_list(data, "services")
     # The common answer, every id a plain JSON integer in range, read without building a
     # Decimal per row; anything else goes through `int_field` below.
-    ids = [row.get("service") if type(row) is dict else None for row in rows]
-    if all(type(value) is int and 0 < value <= BIGINT_MAX for value in ids):
-        return tuple(ids)
+    if (ids := plain_service_ids(data)) is not None:
+        return ids
     ids = _read_rows(rows,
                      lambda row: int_field(as_object(row, "a service"), "service", low=1),
                      _labelled("service", "service"))
     return tuple(ids)
 
 
+def plain_service_ids(data: object) -> tuple[int, ...] | None:
+    """`parse_service_ids(data)` when every row is an object whose id is a JSON integer in
+    range (then only integers are read: no float elsewhere in the answer changes them); None
+    otherwise."""
+    rows = data.get("services") if type(data) is dict else data
+    if type(rows) is not list:
+        return None
+    ids = [row.get("service") if type(row) is dict else None for row in rows]
+    if all(type(value) is int and 0 < value <= BIGINT_MAX for value in ids):
+        return tuple(ids)
+    return None
+
+
 service_label = _labelled("service", "service")
+
+
+class ServiceName(NamedTuple):
+    """A service's name and category name in another language (display only)."""
+
+    service_id: int
+    name: str
+    category: str
+
+
+def parse_service_names(data: object) -> RowsRead[ServiceName]:
+    """Only the id, name and category of each row of a `services` answer, each read as
+    `parse_service` reads it (the name cleaned and cut, the category refused when it is not a
+    key): the names in another language need nothing else. A row without them is skipped."""
+    return _read_rows(as_list(data, "services"), _service_name, service_label)
+
+
+def plain_service_names(data: object) -> RowsRead[ServiceName] | None:
+    """`parse_service_names(data)` when every row has the plain shape (an object, its id a
+    JSON integer in range, its name and category texts with nothing to clean): then only
+    texts and integers are read, and no float elsewhere in the answer changes them. None
+    otherwise."""
+    rows = data.get("services") if type(data) is dict else data
+    if type(rows) is not list:
+        return None
+    names = []
+    for row in rows:
+        if (name := _plain_service_name(row)) is None:
+            return None
+        names.append(name)
+    return RowsRead(names)
+
+
+def _plain_service_name(data: object) -> ServiceName | None:
+    if type(data) is not dict:
+        return None
+    service_id, name, category = data.get("service"), data.get("name"), data.get("category")
+    if (type(service_id) is int and 1 <= service_id <= BIGINT_MAX
+            and type(name) is str and not _not_plain(name)
+            and (category is None or (type(category) is str and not _not_plain(category)
+                                      and len(category) <= CATEGORY_NAME_MAX))):
+        name = name.strip()[:SERVICE_NAME_MAX]
+        if name:
+            return ServiceName(service_id, name, category or "")
+    return None
+
+
+def _service_name(data: object) -> ServiceName:
+    if (plain := _plain_service_name(data)) is not None:  # in one step, as `_plain_service`
+        return plain
+    row = as_object(data, "a service")
+    try:
+        return ServiceName(
+            int_field(row, "service", low=1),
+            _named(name_field(row, "name", SERVICE_NAME_MAX), "name"),
+            _category_name(text_field(row, "category"), "category"),
+        )
+    except MalformedAnswer as exc:
+        raise MalformedAnswer(f"service {_shown(row.get('service'))}: {exc}") from None
 
 
 def service_rows(data: object) -> list[object]:

@@ -53,11 +53,7 @@ def test_the_filters_still_take_the_english_names(sandbox):
     )
 
 
-def test_fetching_stores_arabic_names_and_keeps_the_english_keys(provider):
-    with CaptureQueriesContext(connection) as queries:
-        outcome = translated_names.fetch(provider)
-    assert outcome.skipped == "" and outcome.services == 9 and outcome.categories > 10
-    assert len(queries) <= 8  # two reads, two bulk updates (batched), whatever the size
+def test_a_sync_stores_arabic_names_and_keeps_the_english_keys(provider):
     followers = Service.objects.get(provider=provider, upstream_id=INSTAGRAM_FOLLOWERS)
     assert followers.name == "Instagram Followers"
     assert followers.name_ar == "متابعين إنستغرام"
@@ -65,11 +61,43 @@ def test_fetching_stores_arabic_names_and_keeps_the_english_keys(provider):
     top = Category.objects.get(provider=provider, parent=None, name="Instagram")
     sub = Category.objects.get(provider=provider, parent=top, name="Followers")
     assert (top.name_ar, sub.name_ar) == ("إنستغرام", "متابعين")
-    # A second sync keeps the English keys (and the Arabic names it does not own).
+    # A second full sync keeps the English keys (and the Arabic names it does not own).
+    Provider.objects.filter(pk=provider.pk).update(catalog_digest="")
+    provider.refresh_from_db()
     sync_provider(provider)
     followers.refresh_from_db()
     assert (followers.name, followers.name_ar) == ("Instagram Followers", "متابعين إنستغرام")
     assert translated_names.fetch(provider).services == 0  # nothing changed: nothing written
+
+
+def test_a_first_sync_writes_the_names_with_the_new_rows(db, sandbox):
+    fresh = Provider.objects.create(
+        name="fresh", api_url=sandbox.url, api_key=sandbox.key, timeout=1.0
+    )
+    with CaptureQueriesContext(connection) as queries:
+        sync_provider(fresh)
+    assert Service.objects.get(provider=fresh, upstream_id=INSTAGRAM_FOLLOWERS).name_ar == (
+        "متابعين إنستغرام"
+    )
+    # No second pass over the services: their names went in with the rows.
+    assert not [
+        q
+        for q in queries
+        if "name_ar" in q["sql"]
+        and "provider_service" in q["sql"]
+        and q["sql"].lstrip().upper().startswith("UPDATE")
+    ]
+
+
+def test_fetching_stores_arabic_names_in_a_few_queries(provider):
+    Service.objects.update(name_ar="")
+    Category.objects.update(name_ar="")
+    with CaptureQueriesContext(connection) as queries:
+        outcome = translated_names.fetch(provider)
+    assert outcome.skipped == "" and outcome.services == 9 and outcome.categories > 10
+    assert len(queries) <= 8  # reads and batched updates, whatever the size
+    followers = Service.objects.get(provider=provider, upstream_id=INSTAGRAM_FOLLOWERS)
+    assert followers.name_ar == "متابعين إنستغرام"
 
 
 def test_a_standard_dialect_provider_is_skipped(db, sandbox):
@@ -85,16 +113,15 @@ def test_a_standard_dialect_provider_is_skipped(db, sandbox):
 def test_rows_for_services_the_panel_lacks_are_skipped_the_rest_stored(provider, monkeypatch):
     from provider.client import ProviderClient
 
-    real = ProviderClient.services_in
+    real = ProviderClient.service_names_in
 
     def with_a_bad_row(self, lang):
         rows = real(self, lang)
-        rows[0] = type(rows[0])(
-            **{**{f: getattr(rows[0], f) for f in rows[0].__slots__}, "service_id": 10**9}
-        )  # a service the panel does not have
+        rows[0] = rows[0]._replace(service_id=10**9)  # a service the panel does not have
         return rows
 
-    monkeypatch.setattr(ProviderClient, "services_in", with_a_bad_row)
+    monkeypatch.setattr(ProviderClient, "service_names_in", with_a_bad_row)
+    Service.objects.update(name_ar="")
     assert translated_names.fetch(provider).services == 8
 
 

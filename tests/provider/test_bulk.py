@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from provider.bulk import BATCH, insert_rows, update_rows
+from provider.bulk import BATCH, ROWS_PER_INSERT, insert_rows, update_rows
 from provider.models import Category, Provider, Service
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,18 @@ def test_insert_rows_writes_every_row_as_given(provider):
     if connection.vendor == "postgresql":
         assert inserts == [], "COPY, not INSERT"
     else:
-        assert len(inserts) == 1  # one executemany, never one per row or per batch
+        # Two executemany (many rows to a statement, then the rows left over): never one
+        # per row or per batch.
+        assert len(inserts) == 2
+
+
+@pytest.mark.parametrize("count", [1, ROWS_PER_INSERT, ROWS_PER_INSERT * 3 + 1])
+def test_insert_rows_keeps_every_row_and_its_order_whatever_the_count(provider, count):
+    rows = ((provider.id, f"C{n}", n) for n in range(count))
+    insert_rows(Category, ["provider_id", "name", "position"], rows)
+    stored = list(Category.objects.filter(provider=provider).order_by("id")
+                  .values_list("name", "position"))
+    assert stored == [(f"C{n}", n) for n in range(count)]
 
 
 def test_insert_rows_takes_decimals_dates_and_nulls(provider):

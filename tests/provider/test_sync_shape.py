@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from provider.models import Provider, Service
 from provider.sync import sync_provider
+from provider.translated_names import LANGUAGES
 from tests.fixtures.hostile import HostileUpstream, good_service
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +57,14 @@ def test_one_upstream_call_per_subcategory_name_whatever_the_categories(upstream
     filtered = sorted(call.get("subcategory", "") for call in services_calls
                       if call.get("subcategory"))
     assert filtered == sorted(SUBCATEGORIES)  # not categories x subcategories
-    assert len(services_calls) == 1 + len(SUBCATEGORIES)  # the full list, then one per name
+    # The full list, the list in each other language (`provider.translated_names`), then one
+    # per name.
+    assert len(services_calls) == 1 + len(LANGUAGES) + len(SUBCATEGORIES)
+    assert len([call for call in services_calls if call.get("lang")]) == len(LANGUAGES)
     others = [call["action"] for call in upstream.calls if call["action"] != "services"]
-    # categories, the SMS probes, the multi-status probe, the refill and cancel probes: a
-    # fixed few, whatever the number of categories
-    assert len(others) <= 6, others
+    # categories (and in each other language), the SMS probes, the multi-status probe, the
+    # refill and cancel probes: a fixed few, whatever the number of categories
+    assert len(others) <= 6 + len(LANGUAGES), others
 
 
 def test_each_service_lands_in_its_own_category_and_subcategory(upstream):

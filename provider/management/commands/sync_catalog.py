@@ -2,7 +2,6 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from provider import translated_names
 from provider.models import Provider
 from provider.sync import SyncFailed, record_sync_error, sync_provider
 
@@ -22,7 +21,10 @@ class Command(BaseCommand):
         failures = []
         for provider in providers:
             try:
-                summary = sync_provider(provider, progress=self.stdout.write)
+                # A full sync also keeps the names in other languages; a short-circuited one
+                # leaves them, like the subcategory listings, to the next full sync
+                # (`provider.catalog_digest`).
+                sync_provider(provider, progress=self.stdout.write)
             except SyncFailed as exc:
                 self.stderr.write(str(exc))
                 failures.append(provider.name)
@@ -31,10 +33,5 @@ class Command(BaseCommand):
                 record_sync_error(provider, f"sync failed: {type(exc).__name__}: {exc}")
                 self.stderr.write(f"{provider.name}: sync failed: {type(exc).__name__}: {exc}")
                 failures.append(provider.name)
-            else:
-                # After a short-circuited sync the display names wait, like the subcategory
-                # listings, for the next full sync (`provider.catalog_digest`).
-                if not summary.short_circuit:
-                    translated_names.fetch_logged(provider)
         if failures:
             raise CommandError(f"sync failed for: {', '.join(failures)}")
