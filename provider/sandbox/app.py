@@ -102,6 +102,10 @@ class SandboxApp:
         latency_ms = self.state.knobs.latency_ms
         if latency_ms:
             self._sleep(latency_ms / 1000)
+            if self.state.generation != generation:
+                # Reset while this call slept (its test is over): it must not take a fault
+                # armed by the next test, which would then see one fault fewer.
+                raise ConnectionDropped(reset=False)
         rule = self.state.take_fault(action, params.get("service") or params.get("project_id"))
 
         def process() -> Response:

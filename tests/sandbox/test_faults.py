@@ -33,6 +33,19 @@ def test_a_call_sleeping_through_a_reset_is_not_processed(sandbox):
     assert sandbox.orders() == []
 
 
+def test_a_call_sleeping_through_a_reset_leaves_the_next_tests_faults_alone(sandbox):
+    """A call still in its latency when its test ends (and the sandbox is reset) must not
+    take a fault the next test arms: that test would see one fault fewer than it asked for."""
+    sandbox.configure(latency_ms=400)
+    with pytest.raises(requests.ReadTimeout):
+        sandbox.call("balance", timeout=0.1)
+    sandbox.reset()
+    sandbox.fault("balance", "http500", times=1)
+    time.sleep(0.5)  # the old call wakes up, after the reset
+    assert sandbox.call("balance").status_code == 500
+    assert sandbox.call("balance").status_code == 200
+
+
 def test_lost_creates_the_order_then_closes_without_an_answer(sandbox):
     sandbox.fault("add", "lost", delay=0.2, times=1)
     started = time.perf_counter()
