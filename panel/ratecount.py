@@ -3,10 +3,9 @@ concurrency, shared by every process that shares the cache.
 
 - Redis (`CACHE_URL=redis://...`): one Lua script per call (INCR, EXPIRE on the first, and
   optionally a look at a second counter first), atomic in Redis.
-- The embedded default (the file cache): a small SQLite file beside it
-  (`ratelimit.sqlite3` in its folder), one UPSERT per call. Writers queue on an `flock` of a lock
-  file (the kernel wakes the next at once; SQLite's own busy handler would sleep a millisecond
-  or more) and, within a process, on a thread lock.
+- The embedded default (the file cache): a memory-mapped file beside it
+  (`ratelimit.counts` in its folder, `panel.mappedcounts`), a few reads and writes of shared
+  memory per call under an `flock` of the file and, within a process, a thread lock.
 - Any other cache (memcached, a process's memory): through the cache, as `add` then `incr`.
 
 `count(bucket, ttl, unless=(other, limit))` counts one call in `bucket`, unless `other` has
@@ -16,9 +15,6 @@ also reads those cache entries (stored without expiry): in the same round trip o
 `panel.cachewatch` elsewhere.
 """
 
-import fcntl
-import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -28,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from panel import cachewatch
+from panel.mappedcounts import MappedCounter
 
 type Unless = tuple[str, int] | None
 
@@ -121,97 +118,14 @@ class RedisCounter:
         cache.clear()
 
 
-# --- SQLite, the embedded default ----------------------------------------------------------
-
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS hits (bucket TEXT PRIMARY KEY, count INTEGER NOT NULL,"
-    " expires REAL NOT NULL) WITHOUT ROWID"
-)
-# A row past its expiry (not pruned yet) starts again from one.
-UPSERT = """INSERT INTO hits (bucket, count, expires) VALUES (:bucket, 1, :expires)
-ON CONFLICT (bucket) DO UPDATE SET
-  count = CASE WHEN hits.expires > :now THEN hits.count + 1 ELSE 1 END,
-  expires = CASE WHEN hits.expires > :now THEN hits.expires ELSE :expires END
-RETURNING count"""
-PRUNE_EVERY = 60.0  # seconds between deletions of forgotten buckets, per process
+# --- the embedded default: a mapped file ------------------------------------------------
 
 
-class SqliteCounter(_ReadsApart):
-    """One connection per process (opened again after a fork), used under a thread lock and,
-    for writes, an `flock` shared with every other process on the host. Counts need no
-    durability (synchronous=OFF): a crash of the machine forgets one window at most."""
+class FileCounter(_ReadsApart, MappedCounter):
+    """`panel.mappedcounts.MappedCounter`, reading the cache apart, on this module's clock."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._pid = 0
-        self._db: sqlite3.Connection | None = None
-        self._lockfile = None
-        self._pruned = 0.0
-
-    def _open(self) -> sqlite3.Connection:
-        if self._db is None or self._pid != os.getpid():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lockfile = open(f"{self.path}.lock", "ab")  # noqa: SIM115 - kept open
-            db = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30
-            )
-            with self._locked():
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute(SCHEMA)
-            db.execute("PRAGMA synchronous=OFF")
-            self._db, self._pid = db, os.getpid()
-        return self._db
-
-    def _locked(self):
-        return _Flock(self._lockfile.fileno())
-
-    def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None:
-        moment = clock()
-        with self._lock:
-            db = self._open()
-            with self._locked():
-                if unless is not None:
-                    row = db.execute(
-                        "SELECT count FROM hits WHERE bucket = ? AND expires > ?",
-                        (unless[0], moment),
-                    ).fetchone()
-                    if row is not None and row[0] >= unless[1]:
-                        return None
-                if moment - self._pruned > PRUNE_EVERY:
-                    db.execute("DELETE FROM hits WHERE expires <= ?", (moment,))
-                    self._pruned = moment
-                return db.execute(
-                    UPSERT, {"bucket": bucket, "expires": moment + ttl, "now": moment}
-                ).fetchone()[0]
-
-    def read(self, bucket: str) -> int:
-        with self._lock:
-            row = (
-                self._open()
-                .execute(
-                    "SELECT count FROM hits WHERE bucket = ? AND expires > ?", (bucket, clock())
-                )
-                .fetchone()
-            )
-        return row[0] if row else 0
-
-    def clear(self) -> None:
-        with self._lock:
-            db = self._open()
-            with self._locked():
-                db.execute("DELETE FROM hits")
-
-
-class _Flock:
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def __enter__(self) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        super().__init__(path, lambda: clock())
 
 
 # --- any other cache -----------------------------------------------------------------------
@@ -261,5 +175,5 @@ def _make(backend: str, location: str) -> Counter:
     if backend == "django.core.cache.backends.filebased.FileBasedCache":
         # Inside the cache's folder: shared by exactly the processes that share the cache
         # (the file cache lists and clears only its own `.djcache` files).
-        return SqliteCounter(Path(location) / "ratelimit.sqlite3")
+        return FileCounter(Path(location) / "ratelimit.counts")
     return CacheCounter()
