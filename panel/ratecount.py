@@ -17,11 +17,13 @@ also reads those cache entries (stored without expiry): in the same round trip o
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import NoScriptError
 
 from panel import cachewatch
 from panel.mappedcounts import MappedCounter
@@ -97,6 +99,40 @@ class RedisCounter:
             args.append(unless[1])
         counted = int(self._script(keys=keys, args=args))
         return None if counted < 0 else counted
+
+    def send_count(
+        self, bucket: str, ttl: int, unless: tuple[str, int]
+    ) -> Callable[[], int | None]:
+        """`count`, sent now; the returned function reads its answer (call it exactly once):
+        the caller's other round trip (a database query) runs in between."""
+        keys = [cache.make_key(bucket), cache.make_key(unless[0])]
+        pool = self._client.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", self._script.sha, 2, *keys, ttl, unless[1])
+        except BaseException:
+            pool.release(connection)
+            raise
+
+        def answer() -> int | None:
+            try:
+                reply = connection.read_response()
+            except NoScriptError:  # a Redis started afresh: loaded again by the script
+                pool.release(connection)
+                return self.count(bucket, ttl, unless)
+            except BaseException:
+                connection.disconnect()
+                pool.release(connection)
+                raise
+            pool.release(connection)
+            counted = int(reply)
+            return None if counted < 0 else counted
+
+        return answer
+
+    def uncount(self, bucket: str) -> None:
+        """Take back one call counted by `send_count`."""
+        self._client.decr(cache.make_key(bucket))
 
     def count_reading(
         self, bucket: str, ttl: int, unless: tuple[str, int], read: tuple[str, ...]

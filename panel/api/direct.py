@@ -52,6 +52,7 @@ from panel.ratelimit import (
     hit_unless_exhausted,
     hit_unless_exhausted_reading,
     per_key_rate,
+    send_hit_unless_exhausted,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -180,14 +181,26 @@ def answer(environ: dict, secure_headers: Headers) -> Answer | None:
     order_id = _order_asked(form)
     if order_id is None:
         return None
+    rate = per_key_rate()
+    # The key's owner as last seen: its count is sent before the query and read after it
+    # (on Redis: the two round trips overlap). The query's row still decides the answer.
+    hint = knownkeys.owner(wanted)
+    pending = None
+    if hint is not None:
+        pending = send_hit_unless_exhausted("key", str(hint), rate, unless=_unless(environ))
     try:
         row = dbreads.read(lambda: KEY_AND_ORDER.row(digest=wanted, order=order_id))
     except (Error, dbreads.InTransaction):
-        return None  # nothing counted yet: the view answers (or says "Internal error")
+        if pending is not None:
+            pending.take_back()
+        return None  # nothing counted: the view answers (or says "Internal error")
+    refused = pending.answer() if pending is not None else None
     if row is None or row[1] != wanted:
         return _invalid_key(environ, secure_headers)
-    rate = per_key_rate()
-    refused = hit_unless_exhausted("key", str(row[0]), rate, unless=_unless(environ))
+    if pending is None or row[0] != hint:  # not counted yet for its owner
+        refused = hit_unless_exhausted("key", str(row[0]), rate, unless=_unless(environ))
+    if row[0] != hint:
+        knownkeys.remember(wanted, row[0], row[2], None)
     if refused is not None:
         return _refused(refused, rate, secure_headers)
     if not row[2]:

@@ -35,15 +35,22 @@ MAX_AGE = 30.0
 MOST = 10_000  # keys remembered; more start it afresh
 
 # digest of the key -> (user id, e-mail verified, version read before the lookup, when)
-_known: dict[str, tuple[int, bool, str, float]] = {}
+_known: dict[str, tuple[int, bool, str | None, float]] = {}
 
 
 def known(digest: str) -> tuple[int, bool, str] | None:
     """(user id, verified, the version to check) of a key looked up lately, or None."""
     found = _known.get(digest)
-    if found is None or time.monotonic() - found[3] >= MAX_AGE:
+    if found is None or found[2] is None or time.monotonic() - found[3] >= MAX_AGE:
         return None
     return found[:3]
+
+
+def owner(digest: str) -> int | None:
+    """The customer a key belonged to when last seen, trusted or not: a hint only (for a
+    `status`, whose own query checks the key), never a reason to answer."""
+    found = _known.get(digest)
+    return None if found is None else found[0]
 
 
 def version() -> str | None:
@@ -59,7 +66,8 @@ def version() -> str | None:
     return found
 
 
-def remember(digest: str, user_id: int, verified: bool, version: str) -> None:
+def remember(digest: str, user_id: int, verified: bool, version: str | None) -> None:
+    """`version` None: kept as `owner`'s hint only, never trusted by `known`."""
     if len(_known) >= MOST:
         _known.clear()
     _known[digest] = (user_id, verified, version, time.monotonic())

@@ -180,3 +180,15 @@ def test_count_reading_counts_and_reads_the_cache(backend):
     counter.count("failed", 60)
     assert counter.count_reading("calls", 60, ("failed", 2), (b,)) == (None, {b: 7})
     assert counter.read("calls") == 1
+
+
+def test_a_count_sent_ahead_is_read_after(backend):
+    """Redis only (`send_count`): counted once, also by a Redis that lost its scripts."""
+    if backend[0] != "redis":
+        pytest.skip("only Redis sends a count ahead")
+    counter = make(*backend)
+    counter._client.script_flush()
+    assert counter.send_count("ahead", 60, ("failed", 2))() == 1
+    assert counter.send_count("ahead", 60, ("failed", 2))() == 2
+    counter.uncount("ahead")
+    assert counter.read("ahead") == 1
