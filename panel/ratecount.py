@@ -15,6 +15,8 @@ also reads those cache entries (stored without expiry): in the same round trip o
 `panel.cachewatch` elsewhere.
 """
 
+import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -82,12 +84,64 @@ return out
 
 class RedisCounter:
     """Counts in the cache's own Redis, under the cache's key prefix; values are plain
-    integers, as Django's Redis cache stores integers."""
+    integers, as Django's Redis cache stores integers.
+
+    The scripts run on a connection of the thread's own, kept open (made as the cache's
+    pool makes its connections): the pool's checks on each borrowing (a `poll` of the socket,
+    retries, deprecation wrappers) cost more than the round trip's own Python. A connection
+    that fails is closed and the error raised (the call is let through, `panel.ratelimit`),
+    never retried: a script sent may have counted already. The next call connects again."""
 
     def __init__(self) -> None:
         self._client = cache._cache.get_client(write=True)
         self._script = self._client.register_script(COUNT_SCRIPT)
         self._reading = self._client.register_script(COUNT_READING_SCRIPT)
+        self._local = threading.local()
+
+    def _connection(self):
+        """The thread's connection, any reply still owed on it read first."""
+        local = self._local
+        own = getattr(local, "connection", None)
+        if own is None or local.pid != os.getpid():
+            pool = self._client.connection_pool
+            own = local.connection = pool.connection_class(**pool.connection_kwargs)
+            local.pid, local.owed = os.getpid(), None
+        if local.owed is not None:
+            with contextlib.suppress(Exception):  # raised again to the caller that owes it
+                local.owed()
+        return own
+
+    def _send(self, script, keys: list[str], args: list[object]):
+        """Send the script; the returned function reads its reply (once)."""
+        own = self._connection()
+        try:
+            own.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except BaseException:
+            own.disconnect()
+            raise
+
+        outcome: list = []  # read once: (value,) or (None, error)
+
+        def reply():
+            if not outcome:
+                self._local.owed = None
+                try:
+                    outcome.append(own.read_response())
+                except NoScriptError:  # a Redis started afresh: load it, then run it once
+                    self._client.script_load(script.script)
+                    outcome.append(self._run(script, keys, args))
+                except Exception as error:
+                    own.disconnect()
+                    outcome.extend((None, error))
+            if len(outcome) == 2:
+                raise outcome[1]
+            return outcome[0]
+
+        self._local.owed = reply
+        return reply
+
+    def _run(self, script, keys: list[str], args: list[object]):
+        return self._send(script, keys, args)()
 
     def count(self, bucket: str, ttl: int, unless: Unless = None) -> int | None:
         # make_key, not make_and_validate_key: the buckets are ours (ASCII, no spaces, short),
@@ -97,35 +151,20 @@ class RedisCounter:
         if unless is not None:
             keys.append(cache.make_key(unless[0]))
             args.append(unless[1])
-        counted = int(self._script(keys=keys, args=args))
+        counted = int(self._run(self._script, keys, args))
         return None if counted < 0 else counted
 
     def send_count(
         self, bucket: str, ttl: int, unless: tuple[str, int]
     ) -> Callable[[], int | None]:
-        """`count`, sent now; the returned function reads its answer (call it exactly once):
-        the caller's other round trip (a database query) runs in between."""
+        """`count`, sent now; the returned function reads its answer (call it once, before
+        anything else on this counter in this thread: else that reads it first, and the
+        count is read as lost): the caller's other round trip runs in between."""
         keys = [cache.make_key(bucket), cache.make_key(unless[0])]
-        pool = self._client.connection_pool
-        connection = pool.get_connection()
-        try:
-            connection.send_command("EVALSHA", self._script.sha, 2, *keys, ttl, unless[1])
-        except BaseException:
-            pool.release(connection)
-            raise
+        reply = self._send(self._script, keys, [ttl, unless[1]])
 
         def answer() -> int | None:
-            try:
-                reply = connection.read_response()
-            except NoScriptError:  # a Redis started afresh: loaded again by the script
-                pool.release(connection)
-                return self.count(bucket, ttl, unless)
-            except BaseException:
-                connection.disconnect()
-                pool.release(connection)
-                raise
-            pool.release(connection)
-            counted = int(reply)
+            counted = int(reply())
             return None if counted < 0 else counted
 
         return answer
@@ -139,7 +178,7 @@ class RedisCounter:
     ) -> tuple[int | None, dict[str, object]]:
         keys = [cache.make_key(bucket), cache.make_key(unless[0])]
         keys.extend(cache.make_key(key) for key in read)
-        reply = self._reading(keys=keys, args=[ttl, unless[1]])
+        reply = self._run(self._reading, keys, [ttl, unless[1]])
         loads = cache._cache._serializer.loads  # as Django's RedisCache reads its values
         values = {
             key: loads(raw) for key, raw in zip(read, reply[1:], strict=True) if raw is not None

@@ -192,3 +192,22 @@ def test_a_count_sent_ahead_is_read_after(backend):
     assert counter.send_count("ahead", 60, ("failed", 2))() == 2
     counter.uncount("ahead")
     assert counter.read("ahead") == 1
+
+
+def test_a_reply_owed_is_read_before_the_next_call_and_a_dead_connection_replaced(backend):
+    """Redis only: the thread's own connection."""
+    if backend[0] != "redis":
+        pytest.skip("only Redis keeps a connection per thread")
+    counter = make(*backend)
+    pending = counter.send_count("owed", 60, ("failed", 2))
+    assert counter.count("owed", 60) == 2, "the reply owed was read first"
+    assert pending() == 1
+    import redis
+
+    own = counter._local.connection
+    own.send_command("CLIENT", "ID")
+    counter._client.client_kill_filter(_id=own.read_response())
+
+    with pytest.raises(redis.ConnectionError):
+        counter.count("owed", 60)
+    assert counter.count("owed", 60) == 3, "connected again; the failed call counted nothing"
