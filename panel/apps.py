@@ -12,6 +12,7 @@ class PanelConfig(AppConfig):
 
     def ready(self) -> None:
         from panel import checks, language  # noqa: F401 - language: its sign-in receiver
+        from panel.api import knownkeys  # noqa: F401 - its receivers: the keys' version
 
         # Every process says it at start (web, workers, beat), where the owner looks.
         if checks.derives_encryption_key():

@@ -117,6 +117,65 @@ def hit_unless_exhausted(
     return (name, left) if count > rate.count else None
 
 
+class SentHit:
+    """A count sent ahead by `send_hit_unless_exhausted`: `answer()` reads it (once);
+    `take_back()` undoes it, for a call that goes to be counted elsewhere."""
+
+    def __init__(self, pending, name: str, rate: Rate, key: str, left: int, other) -> None:
+        self._pending, self.name, self.rate, self.key, self.left = pending, name, rate, key, left
+        self._other = other  # (the other limit's name, its seconds left)
+        self._read = self._failed = False
+        self._counted: int | None = None
+
+    def _count(self) -> None:
+        if not self._read:
+            self._read = True
+            try:
+                self._counted = self._pending()
+            except Exception:
+                self._failed = True
+                log.warning(
+                    "rate limit %s not counted: counter unavailable", self.name, exc_info=True
+                )
+
+    def answer(self) -> tuple[str, int] | None:
+        """As `hit_unless_exhausted` answers."""
+        self._count()
+        if self._failed:
+            return None
+        if self._counted is None:  # the other limit was used up: nothing counted
+            return self._other
+        return (self.name, self.left) if self._counted > self.rate.count else None
+
+    def take_back(self) -> None:
+        self._count()
+        if self._counted is not None:
+            try:
+                counter().uncount(self.key)
+            except Exception:
+                log.warning("rate limit %s: a count not taken back", self.name, exc_info=True)
+
+
+def send_hit_unless_exhausted(
+    name: str, who: str, rate: Rate, *, unless: tuple[str, str, Rate]
+) -> SentHit | None:
+    """`hit_unless_exhausted`, sent now where the counter can (Redis), its answer read by
+    `answer()`, so that another round trip overlaps it; None where the counter cannot send
+    ahead, or fails to (the caller counts as usual)."""
+    send = getattr(counter(), "send_count", None)
+    if send is None:
+        return None
+    moment = now()
+    key, left = _bucket(name, who, rate, moment)
+    other, other_left = _bucket(*unless, moment)
+    try:
+        pending = send(key, left + 1, (other, unless[2].count))
+    except Exception:
+        log.warning("rate limit %s not sent ahead", name, exc_info=True)
+        return None
+    return SentHit(pending, name, rate, key, left, (unless[0], other_left))
+
+
 def hit_unless_exhausted_reading(
     name: str, who: str, rate: Rate, *, unless: tuple[str, str, Rate], read: tuple[str, ...]
 ) -> tuple[tuple[str, int] | None, dict[str, object] | None]:

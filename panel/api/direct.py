@@ -12,7 +12,10 @@ answers it as always (the body read is handed back to it).
 
 Then, as the view does and in its order: the key (one query, joined for `status` to the
 order, values only: `KEY_AND_ORDER`), the rate-limit round trip (`panel.ratelimit`), the
-e-mail check, the answer. The bytes and headers are the view's (`tests/panel/api/
+e-mail check, the answer. A `services` call with a key this process looked up lately
+(`panel.api.knownkeys`) reads no database: its count comes first, and the keys' version
+read in that same round trip says whether the key is still as it was (else it is looked up
+again, and refused if revoked). The bytes and headers are the view's (`tests/panel/api/
 test_lean.py` compares them, error answers included). Database reads go through
 `panel.dbreads` (the thread's connection, health-checked only after idleness or an error,
 retried once); a read that fails twice hands the call to the view, which has counted
@@ -34,13 +37,14 @@ from django.utils.http import http_date
 
 from orders.models import Kind, Order
 from panel import dbreads
-from panel.api import serialization, snapshot
+from panel.api import knownkeys, serialization, snapshot
 from panel.api.actions import INCORRECT_ORDER, ONE_ORDER_STATUS
 from panel.api.params import as_id
 from panel.api.views import ACCEPTS_GZIP, JSON, NEVER_STORED, NOT_VERIFIED
 from panel.apikeys import digest
 from panel.prepared import Prepared
 from panel.ratelimit import (
+    Rate,
     client_address,
     exhausted,
     failed_key_rate,
@@ -48,6 +52,7 @@ from panel.ratelimit import (
     hit_unless_exhausted,
     hit_unless_exhausted_reading,
     per_key_rate,
+    send_hit_unless_exhausted,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -167,42 +172,103 @@ def answer(environ: dict, secure_headers: Headers) -> Answer | None:
     if not key or len(key) > MAX_KEY:
         return None
     wanted = digest(key)
-    try:
-        if action == "status":
-            order_id = _order_asked(form)
-            if order_id is None:
-                return None
-            row = dbreads.read(lambda: KEY_AND_ORDER.row(digest=wanted, order=order_id))
-        elif action == "services":
-            if any(_plain(form, name) != "" for name in SERVICES_OPTIONS):
-                return None
-            row = dbreads.read(lambda: KEY.row(digest=wanted))
-        else:
+    if action == "services":
+        if any(_plain(form, name) != "" for name in SERVICES_OPTIONS):
             return None
+        return _services_call(environ, secure_headers, wanted)
+    if action != "status":
+        return None
+    order_id = _order_asked(form)
+    if order_id is None:
+        return None
+    rate = per_key_rate()
+    # The key's owner as last seen: its count is sent before the query and read after it
+    # (on Redis: the two round trips overlap). The query's row still decides the answer.
+    hint = knownkeys.owner(wanted)
+    pending = None
+    if hint is not None:
+        pending = send_hit_unless_exhausted("key", str(hint), rate, unless=_unless(environ))
+    try:
+        row = dbreads.read(lambda: KEY_AND_ORDER.row(digest=wanted, order=order_id))
     except (Error, dbreads.InTransaction):
-        return None  # nothing counted yet: the view answers (or says "Internal error")
+        if pending is not None:
+            pending.take_back()
+        return None  # nothing counted: the view answers (or says "Internal error")
+    refused = pending.answer() if pending is not None else None
     if row is None or row[1] != wanted:
         return _invalid_key(environ, secure_headers)
-    address = client_address(SimpleNamespace(META=environ))
-    rate = per_key_rate()
-    unless = ("failed-key", address, failed_key_rate())
-    read = None
-    if action == "services":  # the list's stamp read in the counter's round trip
-        refused, read = hit_unless_exhausted_reading(
-            "key", str(row[0]), rate, unless=unless, read=snapshot.WATCHED
-        )
-    else:
-        refused = hit_unless_exhausted("key", str(row[0]), rate, unless=unless)
+    if pending is None or row[0] != hint:  # not counted yet for its owner
+        refused = hit_unless_exhausted("key", str(row[0]), rate, unless=_unless(environ))
+    if row[0] != hint:
+        knownkeys.remember(wanted, row[0], row[2], None)
     if refused is not None:
-        limit, wait = refused
-        if limit == "failed-key":
-            return _too_many("Too many invalid API keys from your address", wait, secure_headers)
-        return _too_many(f"Rate limit exceeded ({rate})", wait, secure_headers)
+        return _refused(refused, rate, secure_headers)
     if not row[2]:
         return _error(NOT_VERIFIED, secure_headers)
-    if action == "services":
-        return _services(environ, secure_headers, read)
     return _status(row, secure_headers)
+
+
+def _unless(environ: dict) -> tuple[str, str, Rate]:
+    """The failed-key limit of the call's address, read in the key's counting."""
+    return ("failed-key", client_address(SimpleNamespace(META=environ)), failed_key_rate())
+
+
+def _refused(refused: tuple[str, int], rate: Rate, secure_headers: Headers) -> Answer:
+    limit, wait = refused
+    if limit == "failed-key":
+        return _too_many("Too many invalid API keys from your address", wait, secure_headers)
+    return _too_many(f"Rate limit exceeded ({rate})", wait, secure_headers)
+
+
+def _key_row(wanted: str) -> list | None:
+    """(user id, key digest, verified) of an active customer's key; raises as `dbreads`."""
+    return dbreads.read(lambda: KEY.row(digest=wanted))
+
+
+def _services_call(environ: dict, secure_headers: Headers, wanted: str) -> Answer | None:
+    """A bare `services`: a key remembered by `knownkeys` is counted first and checked by
+    the keys' version read in that same round trip (looked up again if it changed); a key
+    not remembered is looked up first, as the view does."""
+    rate = per_key_rate()
+    watched = (*snapshot.WATCHED, knownkeys.VERSION)
+    remembered = knownkeys.known(wanted)
+    if remembered is not None:
+        user_id, verified, tag = remembered
+        refused, read = hit_unless_exhausted_reading(
+            "key", str(user_id), rate, unless=_unless(environ), read=watched
+        )
+        if read is None or read.get(knownkeys.VERSION) != tag:
+            # Changed since: the call was counted for the key's owner of then; look again.
+            knownkeys.forget()
+            version = read.get(knownkeys.VERSION) if read is not None else None
+            try:
+                row = _key_row(wanted)
+            except (Error, dbreads.InTransaction):
+                return internal_error(secure_headers)  # counted: answered, as the view would
+            if row is None or row[1] != wanted:
+                return _invalid_key(environ, secure_headers)
+            if version is not None and row[0] == user_id:
+                knownkeys.remember(wanted, row[0], row[2], version)
+            verified = row[2]
+    else:
+        version = knownkeys.version()  # before the lookup: a change after it is seen
+        try:
+            row = _key_row(wanted)
+        except (Error, dbreads.InTransaction):
+            return None  # nothing counted yet: the view answers (or says "Internal error")
+        if row is None or row[1] != wanted:
+            return _invalid_key(environ, secure_headers)
+        if version is not None:
+            knownkeys.remember(wanted, row[0], row[2], version)
+        verified = row[2]
+        refused, read = hit_unless_exhausted_reading(
+            "key", str(row[0]), rate, unless=_unless(environ), read=watched
+        )
+    if refused is not None:
+        return _refused(refused, rate, secure_headers)
+    if not verified:
+        return _error(NOT_VERIFIED, secure_headers)
+    return _services(environ, secure_headers, read)
 
 
 def _status(row: list, secure_headers: Headers) -> Answer:

@@ -74,3 +74,22 @@ def test_prepared_on_the_server_on_postgresql(owned, alice):
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%asked%"]
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_on_sqlite_the_connection_itself_answers_as_the_cursor(owned, alice):
+    """On SQLite, outside query logging: the same rows as through Django's cursor."""
+    from django.db import connection
+
+    from panel.api.direct import KEY_AND_ORDER
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    key, order = regenerate_api_key(alice), owned["running"]
+    direct = KEY_AND_ORDER.row(digest=digest(key), order=order.pk)
+    connection.force_debug_cursor = True  # queries logged: through Django's cursor
+    try:
+        through_cursor = KEY_AND_ORDER.row(digest=digest(key), order=order.pk)
+    finally:
+        connection.force_debug_cursor = False
+    assert direct == through_cursor and direct[:4] == [alice.pk, digest(key), True, order.pk]
+    assert direct[4 + 2] == order.charge  # a Decimal, converted as the ORM converts

@@ -1,6 +1,6 @@
 """The rate limits' counters (`panel.ratecount`) are exact under concurrency: calls counted
 at once from threads and from processes each get a count of their own, none lost, none twice,
-for the embedded default (a SQLite file) and for Redis."""
+for the embedded default (a memory-mapped file, `panel.mappedcounts`) and for Redis."""
 
 import json
 import os
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from panel import ratecount
-from panel.ratecount import SqliteCounter
+from panel.ratecount import FileCounter
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -29,11 +29,11 @@ def redis_reachable() -> bool:
         return False
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["file", "redis"])
 def backend(request, tmp_path, settings):
     """(kind, where): a counter's configuration, shared by this process and its children."""
-    if request.param == "sqlite":
-        return "sqlite", str(tmp_path / "ratelimit.sqlite3")
+    if request.param == "file":
+        return "file", str(tmp_path / "ratelimit.counts")
     if not redis_reachable():
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(f"Redis not reachable at {REDIS_URL}")
@@ -50,8 +50,8 @@ def backend(request, tmp_path, settings):
 
 
 def make(kind: str, where: str) -> ratecount.Counter:
-    if kind == "sqlite":
-        return SqliteCounter(Path(where))
+    if kind == "file":
+        return FileCounter(Path(where))
     return ratecount.RedisCounter()
 
 
@@ -64,8 +64,8 @@ if kind == "redis":
     settings.configure(CACHES={"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
         "KEY_PREFIX": where}})
-from panel.ratecount import RedisCounter, SqliteCounter
-counter = SqliteCounter(Path(where)) if kind == "sqlite" else RedisCounter()
+from panel.ratecount import FileCounter, RedisCounter
+counter = FileCounter(Path(where)) if kind == "file" else RedisCounter()
 print("ready", flush=True)
 sys.stdin.readline()  # every process starts counting at once
 print(json.dumps([counter.count(bucket, 60) for _ in range(int(calls))]), flush=True)
@@ -150,14 +150,18 @@ def test_a_window_is_forgotten_after_its_ttl(backend, monkeypatch):
 
 
 def test_the_default_cache_counts_beside_it(settings, tmp_path):
-    """The embedded default: the file cache, so the SQLite counter in its folder (set here:
+    """The embedded default: the file cache, so the mapped counter in its folder (set here:
     CI runs the suite with Redis as the cache)."""
     location = str(tmp_path / "cache")
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": location}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+        }
+    }
     counter = ratecount.counter()
-    assert isinstance(counter, SqliteCounter)
-    assert counter.path == Path(location) / "ratelimit.sqlite3"
+    assert isinstance(counter, FileCounter)
+    assert counter.path == Path(location) / "ratelimit.counts"
 
 
 def test_count_reading_counts_and_reads_the_cache(backend):
@@ -176,3 +180,43 @@ def test_count_reading_counts_and_reads_the_cache(backend):
     counter.count("failed", 60)
     assert counter.count_reading("calls", 60, ("failed", 2), (b,)) == (None, {b: 7})
     assert counter.read("calls") == 1
+
+
+def test_a_count_sent_ahead_is_read_after(backend):
+    """Redis only (`send_count`): counted once, also by a Redis that lost its scripts."""
+    if backend[0] != "redis":
+        pytest.skip("only Redis sends a count ahead")
+    counter = make(*backend)
+    counter._client.script_flush()
+    assert counter.send_count("ahead", 60, ("failed", 2))() == 1
+    assert counter.send_count("ahead", 60, ("failed", 2))() == 2
+    counter.uncount("ahead")
+    assert counter.read("ahead") == 1
+
+
+def test_a_reply_owed_is_read_before_the_next_call_and_a_dead_connection_replaced(backend):
+    """Redis only: the thread's own connection."""
+    if backend[0] != "redis":
+        pytest.skip("only Redis keeps a connection per thread")
+    counter = make(*backend)
+    pending = counter.send_count("owed", 60, ("failed", 2))
+    assert counter.count("owed", 60) == 2, "the reply owed was read first"
+    assert pending() == 1
+    import redis
+
+    own = counter._local.connection
+    own.send_command("CLIENT", "ID")
+    counter._client.client_kill_filter(_id=own.read_response())
+
+    with pytest.raises(redis.ConnectionError):
+        counter.count("owed", 60)
+    assert counter.count("owed", 60) == 3, "connected again; the failed call counted nothing"
+
+
+def test_the_command_is_written_as_redis_py_writes_it():
+    from redis._parsers.encoders import Encoder
+    from redis.connection import PythonRespSerializer
+
+    parts = ("EVALSHA", "a" * 40, 2, ":1:api:rl:key:1:ab:12", ":1:api:rl:failed-key:60:cd:3", 2, 20)
+    packer = PythonRespSerializer(6000, Encoder("utf-8", "strict", False).encode)
+    assert ratecount._command(*parts) == b"".join(packer.pack(*parts))
