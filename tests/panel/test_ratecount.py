@@ -182,10 +182,9 @@ def test_count_reading_counts_and_reads_the_cache(backend):
     assert counter.read("calls") == 1
 
 
+@pytest.mark.parametrize("backend", ["redis"], indirect=True)
 def test_a_count_sent_ahead_is_read_after(backend):
     """Redis only (`send_count`): counted once, also by a Redis that lost its scripts."""
-    if backend[0] != "redis":
-        pytest.skip("only Redis sends a count ahead")
     counter = make(*backend)
     counter._client.script_flush()
     assert counter.send_count("ahead", 60, ("failed", 2))() == 1
@@ -194,10 +193,9 @@ def test_a_count_sent_ahead_is_read_after(backend):
     assert counter.read("ahead") == 1
 
 
+@pytest.mark.parametrize("backend", ["redis"], indirect=True)
 def test_a_reply_owed_is_read_before_the_next_call_and_a_dead_connection_replaced(backend):
     """Redis only: the thread's own connection."""
-    if backend[0] != "redis":
-        pytest.skip("only Redis keeps a connection per thread")
     counter = make(*backend)
     pending = counter.send_count("owed", 60, ("failed", 2))
     assert counter.count("owed", 60) == 2, "the reply owed was read first"
