@@ -494,6 +494,11 @@ _NOT_PLAIN_RE = re.compile(f"[{_HIDDEN}\t\n\r]")
 _NOT_PLAIN_LINES_RE = re.compile(f"[{_HIDDEN}\r]")  # a multi-line text keeps tabs and `\n`
 
 
+def has_text_to_clean(text: str) -> bool:
+    """Whether `clean_text` would change `text` as a one-line text (or a key would refuse it)."""
+    return _NOT_PLAIN_RE.search(text) is not None
+
+
 def _plain_text(value: object) -> bool:
     return type(value) is str and not _NOT_PLAIN_RE.search(value)
 
@@ -647,22 +652,6 @@ def parse_service_names(data: object) -> RowsRead[ServiceName]:
     `parse_service` reads it (the name cleaned and cut, the category refused when it is not a
     key): the names in another language need nothing else. A row without them is skipped."""
     return _read_rows(as_list(data, "services"), _service_name, service_label)
-
-
-def plain_service_names(data: object) -> RowsRead[ServiceName] | None:
-    """`parse_service_names(data)` when every row has the plain shape (an object, its id a
-    JSON integer in range, its name and category texts with nothing to clean): then only
-    texts and integers are read, and no float elsewhere in the answer changes them. None
-    otherwise."""
-    rows = data.get("services") if type(data) is dict else data
-    if type(rows) is not list:
-        return None
-    names = []
-    for row in rows:
-        if (name := _plain_service_name(row)) is None:
-            return None
-        names.append(name)
-    return RowsRead(names)
 
 
 def _plain_service_name(data: object) -> ServiceName | None:
