@@ -29,9 +29,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from provider import translated_names
+from provider import catalog_rows, translated_names
 from provider.bulk import insert_rows, update_rows
 from provider.catalog_digest import catalog_digest, listings_fresh
+from provider.catalog_rows import CatalogRows
 from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
@@ -63,7 +64,12 @@ from provider.pricing import Rule, RuleBook, sell_price, service_sell_price, sms
 from provider.repricing import load_rulebook
 from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
-from provider.sync_rows import RowsToApply, StoredServices, read_changed_rows
+from provider.sync_rows import (
+    RowsToApply,
+    StoredServices,
+    read_changed_catalog_rows,
+    read_changed_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +141,9 @@ def describe_skipped(skipped: list[Skipped]) -> str:
 @dataclass
 class UpstreamCatalog:
     categories: list[UpstreamCategory]
-    service_rows: list[object]  # as sent: `provider.sync_rows` reads those that changed
+    # As sent (decoded by `provider.catalog_rows`, or the usual way when it declines the
+    # answer): `provider.sync_rows` reads those that changed.
+    service_rows: CatalogRows | list[object]
     subcategory_of: dict[int, str]
     sms_countries: list[UpstreamSmsCountry] | None
     sms_projects: list[UpstreamSmsProject] | None
@@ -202,11 +210,14 @@ def _names_read(translated: Future | None) -> translated_names.Fetched | None:
 
 
 def _service_rows(client: ProviderClient,
-                  body: bytes | None) -> tuple[list[object], bytes | None]:
-    """The rows and the bytes they were decoded from. An answer that does not decode is asked
-    for again the usual way (retried); its rows then come with no bytes to keep."""
+                  body: bytes | None) -> tuple[CatalogRows | list[object], bytes | None]:
+    """The rows and the bytes they were decoded from: by `provider.catalog_rows` when it
+    takes the answer, else the usual way. An answer that does not decode is asked for again
+    the usual way (retried); its rows then come with no bytes to keep."""
     if body is None:
         body = client.service_rows_body()
+    if (rows := catalog_rows.decode(body)) is not None:
+        return rows, body
     try:
         return client.service_rows_from(body), body
     except ProviderError:
@@ -283,9 +294,11 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
     return summary
 
 
-def _categories_named(rows: list[object]) -> dict[int, str]:
+def _categories_named(rows: CatalogRows | list[object]) -> dict[int, str]:
     """Each listed service's category name by id, as sent (the translated names check the
     place of each translated category against them)."""
+    if isinstance(rows, CatalogRows):
+        return rows.categories()
     return {row["service"]: row["category"] for row in rows
             if type(row) is dict and type(row.get("service")) is int
             and type(row.get("category")) is str}
@@ -352,8 +365,9 @@ def apply_catalog(provider: Provider, catalog: UpstreamCatalog,
     summary = SyncSummary(provider.name, skipped=list(catalog.skipped))
     book = load_rulebook()
     stored = StoredServices.load(provider)
-    rows = read_changed_rows(catalog.service_rows, catalog.subcategory_of, stored,
-                             RowDigests(book))
+    read = (read_changed_catalog_rows if isinstance(catalog.service_rows, CatalogRows)
+            else read_changed_rows)
+    rows = read(catalog.service_rows, catalog.subcategory_of, stored, RowDigests(book))
     for skip in rows.skipped:
         progress(f"  skipped {skip}")
     summary.skipped.extend(rows.skipped)
