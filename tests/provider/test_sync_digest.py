@@ -51,6 +51,10 @@ def provider(upstream) -> Provider:
 
 @pytest.fixture
 def reads(monkeypatch) -> list[object]:
+    return counted_reads(monkeypatch)
+
+
+def counted_reads(monkeypatch) -> list[object]:
     """The rows the sync reads, in order, as sent: through the parser (an answer read the
     usual way) or through `catalog_rows.read` (an answer decoded by msgspec)."""
     read: list[object] = []
