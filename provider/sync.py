@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from provider import catalog_rows, translated_names
-from provider.bulk import insert_rows, update_rows
+from provider.bulk import InsertBehind, update_rows
 from provider.catalog_digest import catalog_digest, listings_fresh
 from provider.catalog_rows import CatalogRows
 from provider.catalog_version import catalog_changed
@@ -482,7 +482,6 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     now = timezone.now()
     names = translated_names.ServiceNames(catalog.names)
     new_rows = NewServiceRows(provider, now, names.columns)
-    to_create: list[tuple] = []
     created: list[int] = []
     to_update: list[Service] = []
     digests_only: list[Service] = []
@@ -490,41 +489,41 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     summary.unchanged = len(rows.unchanged)
     prices = SellPrices(book, provider.id)
     placed: dict[tuple[str, str | None], tuple[Category, Category | None]] = {}
-    for upstream, digest in rows.changed:
-        sub_name = catalog.subcategory_of.get(upstream.service_id)
-        place = placed.get((upstream.category, sub_name))
-        if place is None:
-            place = placed[(upstream.category, sub_name)] = (
-                categories[(upstream.category, "")],
-                categories[(upstream.category, sub_name)] if sub_name else None)
-        category, subcategory = place
-        row = existing.get(upstream.service_id)
-        values = _synced_values(upstream, category, subcategory, prices,
-                                row[0] if row else None, row[1] if row else None)
-        if row is None:
-            to_create.append(new_rows.row(upstream, digest, values,
-                                          names.of(upstream.service_id, values[NAME])))
-            created.append(upstream.service_id)
-            continue
-        pk, _, old_digest, old = row
-        if old == values:
-            # Sent differently, read the same (or stored before digests were kept).
-            summary.unchanged += 1
-            if old_digest != digest:
-                digests_only.append(Service(id=pk, sync_digest=digest))
-            continue
-        if old[RATE] != values[RATE]:
-            price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
-                                             new_rate=upstream.rate))
-        if not old[AVAILABLE]:
-            summary.restored += 1
-        else:
-            summary.updated += 1
-        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest,
-                                 **dict(zip(SYNCED_FIELDS, values, strict=True))))
-    if to_create:
-        insert_rows(Service, new_rows.columns, to_create)
-    summary.created = len(to_create)
+    # New rows go to the database while the next ones are built; none, no INSERT.
+    with InsertBehind(Service, new_rows.columns) as inserting:
+        for upstream, digest in rows.changed:
+            sub_name = catalog.subcategory_of.get(upstream.service_id)
+            place = placed.get((upstream.category, sub_name))
+            if place is None:
+                place = placed[(upstream.category, sub_name)] = (
+                    categories[(upstream.category, "")],
+                    categories[(upstream.category, sub_name)] if sub_name else None)
+            category, subcategory = place
+            row = existing.get(upstream.service_id)
+            values = _synced_values(upstream, category, subcategory, prices,
+                                    row[0] if row else None, row[1] if row else None)
+            if row is None:
+                inserting.add(new_rows.row(upstream, digest, values,
+                                           names.of(upstream.service_id, values[NAME])))
+                created.append(upstream.service_id)
+                continue
+            pk, _, old_digest, old = row
+            if old == values:
+                # Sent differently, read the same (or stored before digests were kept).
+                summary.unchanged += 1
+                if old_digest != digest:
+                    digests_only.append(Service(id=pk, sync_digest=digest))
+                continue
+            if old[RATE] != values[RATE]:
+                price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
+                                                 new_rate=upstream.rate))
+            if not old[AVAILABLE]:
+                summary.restored += 1
+            else:
+                summary.updated += 1
+            to_update.append(Service(id=pk, synced_at=now, sync_digest=digest,
+                                     **dict(zip(SYNCED_FIELDS, values, strict=True))))
+    summary.created = len(created)
     if catalog.names is not None:
         summary.names_written = set(created)
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at", "sync_digest"])
