@@ -3,7 +3,10 @@
 reading them field by field or reading the stored ones back.
 
 Two rows with the same digest are the same JSON values (key order included), in the same
-subcategory, priced by the same rules: everything a sync derives from a row. A digest is
+subcategory, priced by the same rules: everything a sync derives from a row. A row of an
+answer decoded by `provider.catalog_rows` is digested from its JSON text as sent (`of_bytes`,
+no re-encoding), others from their decoded values (`of`); the two kinds never match each
+other, so a row that changes kind is read once more, and found the same. A digest is
 64 bits of BLAKE2b: among tens of thousands of rows, a collision is about one chance in 10^10
 per sync, and would at worst keep a row as it was last validated and written.
 """
