@@ -6,13 +6,17 @@ grows with rows x fields and dwarfs the database's work. `update_rows` sends one
 
 `insert_rows` inserts plain tuples: by `COPY ... FROM STDIN` on PostgreSQL (psycopg 3 streams
 the rows; about ten times faster than `executemany` of INSERTs for tens of thousands of rows),
-by `executemany` of multi-row INSERTs elsewhere (SQLite has no COPY).
+by `executemany` of multi-row INSERTs elsewhere (SQLite has no COPY). `InsertBehind` runs it
+in a thread of its own while the caller is still building the rows.
 """
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import batched, chain
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 BATCH = 1000
 ROWS_PER_INSERT = 100  # rows in one multi-row INSERT on SQLite (within its bound on parameters)
@@ -37,20 +41,24 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model],
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Iterable[tuple]) -> None:
+                rows: Iterable[tuple], db: BaseDatabaseWrapper | None = None) -> None:
     """Insert `rows` (tuples of database-ready values, in the order of `columns`, column
-    names) into `model`'s table; no model instance, no ORM preparation per value."""
-    quote = connection.ops.quote_name
+    names) into `model`'s table; no model instance, no ORM preparation per value. `db`: the
+    connection (by default this thread's)."""
+    db = db or connection
+    quote = db.ops.quote_name
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The driver's own cursor: Django's wrapper has no `copy`.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            # The driver's own cursor: Django's wrapper has no `copy` (nor turns its errors
+            # into Django's, done here).
+            with db.wrap_database_errors, cursor.cursor.copy(
+                    f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
         one = f"({', '.join(['%s'] * len(columns))})"
-        per = max(1, min(ROWS_PER_INSERT, connection.features.max_query_params // len(columns)))
+        per = max(1, min(ROWS_PER_INSERT, db.features.max_query_params // len(columns)))
         insert = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608 - names from the model
         # Two executemany however many rows, so the query count stays flat with the catalog:
         # `per` rows to a statement (SQLite pays per statement executed: about a third of the
@@ -67,3 +75,64 @@ def _flat_batches(rows: Iterable[tuple], per: int, left: list[tuple]) -> Iterato
             left.extend(batch)
         else:
             yield tuple(chain.from_iterable(batch))
+
+
+class InsertBehind:
+    """`insert_rows` in a thread of its own, fed the rows as the caller builds them (`add`),
+    on the caller's connection and so in its transaction: the database driver releases the
+    GIL while SQLite steps a statement (or psycopg sends a COPY buffer), so the database's
+    work overlaps the Python building the next rows. A context manager: leaving it waits for
+    the last row and raises whatever the insert raised (unless the block raised first); the
+    connection must not be used inside it. The thread starts with the first row: no row, no
+    statement. Statements and query count are those of `insert_rows`."""
+
+    BATCH = 500  # rows handed over at once: a queue operation per row would cost more
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+        self._model, self._columns = model, columns
+        self._db = connections[DEFAULT_DB_ALIAS]
+        self._batches: queue.SimpleQueue[list[tuple] | None] = queue.SimpleQueue()
+        self._batch: list[tuple] = []
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "InsertBehind":
+        return self
+
+    def add(self, row: tuple) -> None:
+        self._batch.append(row)
+        if len(self._batch) >= self.BATCH:
+            self._hand_over()
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._batch:
+            self._hand_over()
+        if self._thread is None:
+            return
+        self._batches.put(None)
+        self._thread.join()
+        self._db.dec_thread_sharing()
+        if self._error is not None and kind is None:
+            raise self._error
+
+    def _hand_over(self) -> None:
+        if self._thread is None:
+            self._db.inc_thread_sharing()
+            self._thread = threading.Thread(target=self._insert, name="insert-behind",
+                                            daemon=True)
+            self._thread.start()
+        self._batches.put(self._batch)
+        self._batch = []
+
+    def _rows(self) -> Iterator[tuple]:
+        while (batch := self._batches.get()) is not None:
+            yield from batch
+
+    def _insert(self) -> None:
+        rows = self._rows()
+        try:
+            insert_rows(self._model, self._columns, rows, self._db)
+        except BaseException as exc:  # raised again on leaving, in the caller's thread
+            self._error = exc
+            for _ in rows:  # take the rest, up to the end marker
+                pass

@@ -42,7 +42,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from provider import answers
+from provider import answers, listing_decoders
 from provider.addresses import is_public_address
 from provider.upstream_types import (
     Balance,
@@ -75,8 +75,6 @@ from provider.upstream_types import (
     parse_sms_numbers,
     parse_sms_projects,
     parse_sms_status,
-    plain_service_ids,
-    plain_service_names,
     service_rows,
 )
 
@@ -319,12 +317,13 @@ class ProviderClient:
     def service_names_in(self, lang: str) -> RowsRead[ServiceName]:
         """Every service's id, name and category name in `lang`, in one call: the rest of each
         row is not read (see `categories_in`)."""
-        return self._read_plain("services", plain_service_names, parse_service_names, lang=lang)
+        return self._read_plain("services", listing_decoders.service_names,
+                                parse_service_names, lang=lang)
 
     def service_ids(self, *, category: str | None = None,
                     subcategory: str | None = None) -> list[int]:
         """The ids of the services in a category or subcategory."""
-        return list(self._read_plain("services", plain_service_ids, parse_service_ids,
+        return list(self._read_plain("services", listing_decoders.service_ids, parse_service_ids,
                                      category=category, subcategory=subcategory))
 
     def all_services(self) -> RowsRead[UpstreamService]:
@@ -542,19 +541,17 @@ class ProviderClient:
         """A call that changes nothing upstream, so it may be retried."""
         return self._call(action, params, parse, attempts=self._retries + 1)
 
-    def _read_plain(self, action: str, plain: Callable[[object], T | None],
+    def _read_plain(self, action: str, plain: Callable[[bytes], T | None],
                     parse: Callable[[object], T], **params: object) -> T:
-        """`_read(action, parse)` for an answer read for a few fields: first by `plain` from
-        orjson's reading with no float check (`answers.loads_unchecked`); anything `plain`
-        declines (None), an `error` field, and what orjson refuses are read as `_read` reads
-        them, from the same bytes."""
+        """`_read(action, parse)` for an answer read for a few fields: first by `plain`
+        straight from its bytes (`provider.listing_decoders`); whatever `plain` declines
+        (None: an `error` field, a shape or value it does not take) is read as `_read` reads
+        it, from the same bytes."""
 
         def read(body: bytes) -> T:
-            data = answers.loads_unchecked(body)
-            if not (type(data) is dict and "error" in data):
-                result = plain(data)
-                if result is not None:
-                    return result
+            result = plain(body)
+            if result is not None:
+                return result
             return self._parse(action, parse, self._decode_body(action, 200, body))
 
         return self._call(action, params, read, attempts=self._retries + 1,

@@ -3,7 +3,10 @@
 reading them field by field or reading the stored ones back.
 
 Two rows with the same digest are the same JSON values (key order included), in the same
-subcategory, priced by the same rules: everything a sync derives from a row. A digest is
+subcategory, priced by the same rules: everything a sync derives from a row. A row of an
+answer decoded by `provider.catalog_rows` is digested from its JSON text as sent (`of_bytes`,
+no re-encoding), others from their decoded values (`of`); the two kinds never match each
+other, so a row that changes kind is read once more, and found the same. A digest is
 64 bits of BLAKE2b: among tens of thousands of rows, a collision is about one chance in 10^10
 per sync, and would at worst keep a row as it was last validated and written.
 """
@@ -47,6 +50,7 @@ class RowDigests:
         # The rule book keys every digest (BLAKE2b takes a key of up to 64 bytes).
         self._key = rules_key(book)
         self._prefixes: dict[str | None, bytes] = {}
+        self._byte_prefixes: dict[str | None, bytes] = {}
 
     def of(self, row: object, subcategory: str | None) -> int | None:
         """The digest of `row` filed under `subcategory`, as a signed 64-bit integer; None
@@ -62,4 +66,15 @@ class RowDigests:
             name = (subcategory or "").encode("utf-8", "surrogatepass")
             prefix = self._prefixes[subcategory] = name + b"\x00"
         digest = hashlib.blake2b(prefix + data, digest_size=8, key=self._key).digest()
+        return int.from_bytes(digest, "big", signed=True)
+
+    def of_bytes(self, row: bytes, subcategory: str | None) -> int:
+        """The digest of a row's JSON text as sent (`provider.catalog_rows`), filed under
+        `subcategory`: the same text, the same values. Tagged apart from `of`'s (its text
+        always starts with `{`), so the two kinds of digest never match each other."""
+        prefix = self._byte_prefixes.get(subcategory)
+        if prefix is None:
+            name = (subcategory or "").encode("utf-8", "surrogatepass")
+            prefix = self._byte_prefixes[subcategory] = name + b"\x00\x01"
+        digest = hashlib.blake2b(prefix + row, digest_size=8, key=self._key).digest()
         return int.from_bytes(digest, "big", signed=True)

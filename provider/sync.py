@@ -29,9 +29,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from provider import translated_names
-from provider.bulk import insert_rows, update_rows
+from provider import catalog_rows, translated_names
+from provider.bulk import InsertBehind, update_rows
 from provider.catalog_digest import catalog_digest, listings_fresh
+from provider.catalog_rows import CatalogRows
 from provider.catalog_version import catalog_changed
 from provider.client import (
     ProviderClient,
@@ -63,7 +64,12 @@ from provider.pricing import Rule, RuleBook, sell_price, service_sell_price, sms
 from provider.repricing import load_rulebook
 from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
-from provider.sync_rows import RowsToApply, StoredServices, read_changed_rows
+from provider.sync_rows import (
+    RowsToApply,
+    StoredServices,
+    read_changed_catalog_rows,
+    read_changed_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +141,9 @@ def describe_skipped(skipped: list[Skipped]) -> str:
 @dataclass
 class UpstreamCatalog:
     categories: list[UpstreamCategory]
-    service_rows: list[object]  # as sent: `provider.sync_rows` reads those that changed
+    # As sent (decoded by `provider.catalog_rows`, or the usual way when it declines the
+    # answer): `provider.sync_rows` reads those that changed.
+    service_rows: CatalogRows | list[object]
     subcategory_of: dict[int, str]
     sms_countries: list[UpstreamSmsCountry] | None
     sms_projects: list[UpstreamSmsProject] | None
@@ -202,11 +210,14 @@ def _names_read(translated: Future | None) -> translated_names.Fetched | None:
 
 
 def _service_rows(client: ProviderClient,
-                  body: bytes | None) -> tuple[list[object], bytes | None]:
-    """The rows and the bytes they were decoded from. An answer that does not decode is asked
-    for again the usual way (retried); its rows then come with no bytes to keep."""
+                  body: bytes | None) -> tuple[CatalogRows | list[object], bytes | None]:
+    """The rows and the bytes they were decoded from: by `provider.catalog_rows` when it
+    takes the answer, else the usual way. An answer that does not decode is asked for again
+    the usual way (retried); its rows then come with no bytes to keep."""
     if body is None:
         body = client.service_rows_body()
+    if (rows := catalog_rows.decode(body)) is not None:
+        return rows, body
     try:
         return client.service_rows_from(body), body
     except ProviderError:
@@ -283,9 +294,11 @@ def sync_provider(provider: Provider, progress: Progress = lambda _: None) -> Sy
     return summary
 
 
-def _categories_named(rows: list[object]) -> dict[int, str]:
+def _categories_named(rows: CatalogRows | list[object]) -> dict[int, str]:
     """Each listed service's category name by id, as sent (the translated names check the
     place of each translated category against them)."""
+    if isinstance(rows, CatalogRows):
+        return rows.categories()
     return {row["service"]: row["category"] for row in rows
             if type(row) is dict and type(row.get("service")) is int
             and type(row.get("category")) is str}
@@ -352,8 +365,9 @@ def apply_catalog(provider: Provider, catalog: UpstreamCatalog,
     summary = SyncSummary(provider.name, skipped=list(catalog.skipped))
     book = load_rulebook()
     stored = StoredServices.load(provider)
-    rows = read_changed_rows(catalog.service_rows, catalog.subcategory_of, stored,
-                             RowDigests(book))
+    read = (read_changed_catalog_rows if isinstance(catalog.service_rows, CatalogRows)
+            else read_changed_rows)
+    rows = read(catalog.service_rows, catalog.subcategory_of, stored, RowDigests(book))
     for skip in rows.skipped:
         progress(f"  skipped {skip}")
     summary.skipped.extend(rows.skipped)
@@ -468,7 +482,6 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     now = timezone.now()
     names = translated_names.ServiceNames(catalog.names)
     new_rows = NewServiceRows(provider, now, names.columns)
-    to_create: list[tuple] = []
     created: list[int] = []
     to_update: list[Service] = []
     digests_only: list[Service] = []
@@ -476,41 +489,41 @@ def _sync_services(provider: Provider, catalog: UpstreamCatalog, rows: RowsToApp
     summary.unchanged = len(rows.unchanged)
     prices = SellPrices(book, provider.id)
     placed: dict[tuple[str, str | None], tuple[Category, Category | None]] = {}
-    for upstream, digest in rows.changed:
-        sub_name = catalog.subcategory_of.get(upstream.service_id)
-        place = placed.get((upstream.category, sub_name))
-        if place is None:
-            place = placed[(upstream.category, sub_name)] = (
-                categories[(upstream.category, "")],
-                categories[(upstream.category, sub_name)] if sub_name else None)
-        category, subcategory = place
-        row = existing.get(upstream.service_id)
-        values = _synced_values(upstream, category, subcategory, prices,
-                                row[0] if row else None, row[1] if row else None)
-        if row is None:
-            to_create.append(new_rows.row(upstream, digest, values,
-                                          names.of(upstream.service_id, values[NAME])))
-            created.append(upstream.service_id)
-            continue
-        pk, _, old_digest, old = row
-        if old == values:
-            # Sent differently, read the same (or stored before digests were kept).
-            summary.unchanged += 1
-            if old_digest != digest:
-                digests_only.append(Service(id=pk, sync_digest=digest))
-            continue
-        if old[RATE] != values[RATE]:
-            price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
-                                             new_rate=upstream.rate))
-        if not old[AVAILABLE]:
-            summary.restored += 1
-        else:
-            summary.updated += 1
-        to_update.append(Service(id=pk, synced_at=now, sync_digest=digest,
-                                 **dict(zip(SYNCED_FIELDS, values, strict=True))))
-    if to_create:
-        insert_rows(Service, new_rows.columns, to_create)
-    summary.created = len(to_create)
+    # New rows go to the database while the next ones are built; none, no INSERT.
+    with InsertBehind(Service, new_rows.columns) as inserting:
+        for upstream, digest in rows.changed:
+            sub_name = catalog.subcategory_of.get(upstream.service_id)
+            place = placed.get((upstream.category, sub_name))
+            if place is None:
+                place = placed[(upstream.category, sub_name)] = (
+                    categories[(upstream.category, "")],
+                    categories[(upstream.category, sub_name)] if sub_name else None)
+            category, subcategory = place
+            row = existing.get(upstream.service_id)
+            values = _synced_values(upstream, category, subcategory, prices,
+                                    row[0] if row else None, row[1] if row else None)
+            if row is None:
+                inserting.add(new_rows.row(upstream, digest, values,
+                                           names.of(upstream.service_id, values[NAME])))
+                created.append(upstream.service_id)
+                continue
+            pk, _, old_digest, old = row
+            if old == values:
+                # Sent differently, read the same (or stored before digests were kept).
+                summary.unchanged += 1
+                if old_digest != digest:
+                    digests_only.append(Service(id=pk, sync_digest=digest))
+                continue
+            if old[RATE] != values[RATE]:
+                price_changes.append(PriceChange(service_id=pk, old_rate=old[RATE],
+                                                 new_rate=upstream.rate))
+            if not old[AVAILABLE]:
+                summary.restored += 1
+            else:
+                summary.updated += 1
+            to_update.append(Service(id=pk, synced_at=now, sync_digest=digest,
+                                     **dict(zip(SYNCED_FIELDS, values, strict=True))))
+    summary.created = len(created)
     if catalog.names is not None:
         summary.names_written = set(created)
     update_rows(Service, to_update, [*SYNCED_FIELDS, "synced_at", "sync_digest"])

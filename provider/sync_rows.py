@@ -9,6 +9,8 @@ it is left as it is, unread.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from provider import catalog_rows
+from provider.catalog_rows import CatalogRows
 from provider.models import Provider, Service
 from provider.row_digest import RowDigests
 from provider.upstream_types import (
@@ -83,5 +85,35 @@ def read_changed_rows(
         # the id was sent as that very integer.
         if type(raw_id) is not int or raw_id != service.service_id:
             digest = digests.of(row, subcategory_of.get(service.service_id))
+        result.changed.append((service, digest))
+    return result
+
+
+def read_changed_catalog_rows(
+    rows: CatalogRows, subcategory_of: dict[int, str], stored: StoredServices, digests: RowDigests
+) -> RowsToApply:
+    """`read_changed_rows` of an answer decoded by `provider.catalog_rows`: each row's digest
+    taken from its bytes as sent, each row to write read by `catalog_rows.read`."""
+    result = RowsToApply()
+    seen: set[int] = set()
+    by_digest, unavailable = stored.by_digest, stored.unavailable
+    digest_of, read = digests.of_bytes, catalog_rows.read
+    for row, raw in zip(rows.rows, rows.raw, strict=True):
+        service_id = row.service
+        digest = digest_of(raw, subcategory_of.get(service_id))
+        found = by_digest.get(digest)
+        if found is not None and found[0] not in unavailable:
+            if found[0] not in seen:
+                seen.add(found[0])
+                result.unchanged.add(found[0])
+            continue
+        try:
+            service = read(row, raw)
+        except MalformedAnswer as exc:
+            result.skipped.append(Skipped(service_label({"service": service_id}), str(exc)))
+            continue
+        if service_id in seen:
+            continue
+        seen.add(service_id)
         result.changed.append((service, digest))
     return result

@@ -494,6 +494,11 @@ _NOT_PLAIN_RE = re.compile(f"[{_HIDDEN}\t\n\r]")
 _NOT_PLAIN_LINES_RE = re.compile(f"[{_HIDDEN}\r]")  # a multi-line text keeps tabs and `\n`
 
 
+def has_text_to_clean(text: str) -> bool:
+    """Whether `clean_text` would change `text` as a one-line text (or a key would refuse it)."""
+    return _NOT_PLAIN_RE.search(text) is not None
+
+
 def _plain_text(value: object) -> bool:
     return type(value) is str and not _NOT_PLAIN_RE.search(value)
 
@@ -513,8 +518,8 @@ def _plain_service(row: dict) -> UpstreamService | None:
     `_to_money` reads it); None for any other row, which `_read_service` then reads. The
     two must agree: tests/provider/test_plain_service.py generates rows to check it.
 
-    Written out check by check (no helper calls, no generator): a first sync reads tens of
-    thousands of rows, and this is most of its Python time."""
+    Written out check by check (no generator): a first sync reads tens of thousands of
+    rows. The types and ranges here, the values in `plain_service_of`."""
     get = row.get
     service_id, low, high, stock = get("service"), get("min"), get("max"), get("stock")
     name, kind, category = get("name"), get("type"), get("category")
@@ -523,23 +528,44 @@ def _plain_service(row: dict) -> UpstreamService | None:
     auto_delivery, dripfeed = get("autoDelivery"), get("dripfeed")
     rate = get("rate")
     if not (type(service_id) is int and 1 <= service_id <= BIGINT_MAX
-            and type(low) is int and type(high) is int and 0 <= low <= high <= POSITIVE_INT_MAX
+            and type(low) is int and type(high) is int and 0 <= low <= POSITIVE_INT_MAX
+            and 0 <= high <= POSITIVE_INT_MAX
             and (stock is None or (type(stock) is int and 0 <= stock <= POSITIVE_INT_MAX))
-            and type(name) is str and not _not_plain(name)
-            and (kind is None or (type(kind) is str and not _not_plain(kind)))
-            and (category is None or (type(category) is str and not _not_plain(category)))
+            and type(name) is str
+            and (kind is None or type(kind) is str)
+            and (category is None or type(category) is str)
             and (entity is None or type(entity) is str)
-            and (desc is None or (type(desc) is str and not _not_plain_lines(desc)))
-            and (description is None
-                 or (type(description) is str and not _not_plain_lines(description)))
+            and (desc is None or type(desc) is str)
+            and (description is None or type(description) is str)
             and (refill is None or type(refill) is bool)
             and (cancel is None or type(cancel) is bool)
             and (auto_delivery is None or type(auto_delivery) is bool)
             and (dripfeed is None or type(dripfeed) is bool)
             and type(rate) is str):
         return None
+    return plain_service_of(service_id, name, kind, category, rate, low, high, refill, cancel,
+                            stock, entity, auto_delivery, desc, description, dripfeed)
+
+
+def plain_service_of(service_id: int, name: str, kind: str | None, category: str | None,
+                     rate: str, low: int, high: int, refill: bool | None, cancel: bool | None,
+                     stock: int | None, entity: str | None, auto_delivery: bool | None,
+                     desc: str | None, description: str | None,
+                     dripfeed: bool | None) -> UpstreamService | None:
+    """The rest of `_plain_service`, for a row's fields already of the plain types and
+    ranges (ints in their columns' ranges, flags as booleans or None, texts as str or None,
+    the rate as text): the checks of their values, then the service; None when a value is
+    not plain (a text to clean, `min` above `max`, an empty name, a rate `_to_money`
+    refuses). Shared with `provider.catalog_rows`, whose decoder checks the types."""
+    if (low > high or _not_plain(name)
+            or (kind is not None and _not_plain(kind))
+            or (category is not None
+                and (_not_plain(category) or len(category) > CATEGORY_NAME_MAX))
+            or (desc is not None and _not_plain_lines(desc))
+            or (description is not None and _not_plain_lines(description))):
+        return None
     name = name.strip()[:SERVICE_NAME_MAX]
-    if not name or (category is not None and len(category) > CATEGORY_NAME_MAX):
+    if not name:
         return None
     amount = _PLAIN_RATES.get(rate)
     if amount is None:
@@ -647,22 +673,6 @@ def parse_service_names(data: object) -> RowsRead[ServiceName]:
     `parse_service` reads it (the name cleaned and cut, the category refused when it is not a
     key): the names in another language need nothing else. A row without them is skipped."""
     return _read_rows(as_list(data, "services"), _service_name, service_label)
-
-
-def plain_service_names(data: object) -> RowsRead[ServiceName] | None:
-    """`parse_service_names(data)` when every row has the plain shape (an object, its id a
-    JSON integer in range, its name and category texts with nothing to clean): then only
-    texts and integers are read, and no float elsewhere in the answer changes them. None
-    otherwise."""
-    rows = data.get("services") if type(data) is dict else data
-    if type(rows) is not list:
-        return None
-    names = []
-    for row in rows:
-        if (name := _plain_service_name(row)) is None:
-            return None
-        names.append(name)
-    return RowsRead(names)
 
 
 def _plain_service_name(data: object) -> ServiceName | None:

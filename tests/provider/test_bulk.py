@@ -4,11 +4,11 @@ PostgreSQL (COPY); run this file with DATABASE_URL=postgres://... for the latter
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from provider.bulk import BATCH, ROWS_PER_INSERT, insert_rows, update_rows
+from provider.bulk import BATCH, ROWS_PER_INSERT, InsertBehind, insert_rows, update_rows
 from provider.models import Category, Provider, Service
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,41 @@ def test_update_rows_writes_only_the_fields_named(provider):
     update_rows(Category, rows, ["position"])
     assert sorted(Category.objects.values_list("name", "position")) == [
         ("C0", 10), ("C1", 11), ("C2", 12)]
+
+
+COLUMNS = ["provider_id", "name", "position"]
+
+
+@pytest.mark.parametrize("count", [0, 1, InsertBehind.BATCH + 1, 1234])
+def test_insert_behind_keeps_every_row_and_its_order_in_the_callers_transaction(provider, count):
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        with InsertBehind(Category, COLUMNS) as inserting:
+            for n in range(count):
+                inserting.add((provider.id, f"C{n}", n))
+        # Inside the caller's transaction: seen before it commits.
+        stored = list(Category.objects.filter(provider=provider).order_by("id")
+                      .values_list("name", "position"))
+    assert stored == [(f"C{n}", n) for n in range(count)]
+    inserts = [q["sql"] for q in ctx.captured_queries if "INSERT" in q["sql"]]
+    expected = 0 if count == 0 or connection.vendor == "postgresql" else 2
+    assert len(inserts) == expected  # as insert_rows: none for no row
+    assert not connection.allow_thread_sharing
+
+
+def test_insert_behind_raises_the_inserts_error_in_the_caller(provider):
+    with (pytest.raises(IntegrityError), transaction.atomic(),
+          InsertBehind(Category, COLUMNS) as inserting):
+        inserting.add((provider.id, "fine", 1))
+        inserting.add((provider.id, None, 2))  # name is NOT NULL
+    assert not connection.allow_thread_sharing
+    assert not Category.objects.exists()
+
+
+def test_an_error_of_the_block_wins_and_the_thread_ends(provider):
+    with (pytest.raises(ZeroDivisionError), transaction.atomic(),
+          InsertBehind(Category, COLUMNS) as inserting):
+        for n in range(InsertBehind.BATCH + 1):
+            inserting.add((provider.id, f"C{n}", n))
+        raise ZeroDivisionError
+    assert not connection.allow_thread_sharing
+    assert not Category.objects.exists()

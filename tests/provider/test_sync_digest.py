@@ -2,13 +2,14 @@
 keeps the digest of the row it was written from. Every row written is read by the parser
 first; a row found by its digest is left as it was."""
 
+import json
 from decimal import Decimal as D
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from provider import sync_rows
+from provider import catalog_rows, sync_rows
 from provider.models import PriceChange, PricingRule, Provider, Service
 from provider.sync import sync_provider
 from provider.upstream_types import parse_service
@@ -50,14 +51,25 @@ def provider(upstream) -> Provider:
 
 @pytest.fixture
 def reads(monkeypatch) -> list[object]:
-    """The rows the sync reads through the parser, in order."""
+    return counted_reads(monkeypatch)
+
+
+def counted_reads(monkeypatch) -> list[object]:
+    """The rows the sync reads, in order, as sent: through the parser (an answer read the
+    usual way) or through `catalog_rows.read` (an answer decoded by msgspec)."""
     read: list[object] = []
+    read_decoded = catalog_rows.read
 
     def counting(row: object):
         read.append(row)
         return parse_service(row)
 
+    def counting_decoded(row: catalog_rows.PlainRow, raw: bytes):
+        read.append(json.loads(bytes(raw)))
+        return read_decoded(row, raw)
+
     monkeypatch.setattr(sync_rows, "parse_service", counting)
+    monkeypatch.setattr(catalog_rows, "read", counting_decoded)
     return read
 
 

@@ -12,14 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from provider import sync, sync_rows
+from provider import catalog_rows, sync
 from provider.client import ProviderClient
 from provider.models import PricingRule, Provider, Service, SmsPrice
 from provider.sync import SyncFailed, sync_provider
 from provider.tasks import sync_all_catalogs
-from provider.upstream_types import parse_service
 from tests.fixtures.hostile import HostileUpstream, Raw, good_service
-from tests.provider.test_sync_digest import Catalog
+from tests.provider.test_sync_digest import Catalog, counted_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +31,6 @@ def upstream():
 
 
 @pytest.fixture
-def reads(monkeypatch) -> list[object]:
-    """The rows the sync reads through the parser."""
-    read: list[object] = []
-
-    def counting(row: object):
-        read.append(row)
-        return parse_service(row)
-
-    monkeypatch.setattr(sync_rows, "parse_service", counting)
-    return read
-
-
-@pytest.fixture
 def provider(upstream) -> Provider:
     return Provider.objects.create(
         name="whole", api_url=upstream.url, api_key=upstream.key, timeout=2.0
@@ -52,16 +38,27 @@ def provider(upstream) -> Provider:
 
 
 @pytest.fixture
+def reads(monkeypatch) -> list[object]:
+    """The rows the sync reads, as sent."""
+    return counted_reads(monkeypatch)
+
+
+@pytest.fixture
 def decoded(monkeypatch) -> list[bytes]:
-    """The `services` answers the sync decoded."""
+    """The `services` answers the sync decoded (by msgspec, or the usual way)."""
     bodies: list[bytes] = []
-    original = ProviderClient.service_rows_from
+    original, decode = ProviderClient.service_rows_from, catalog_rows.decode
 
     def counting(self, body: bytes) -> list[object]:
         bodies.append(body)
         return original(self, body)
 
+    def counting_decode(body: bytes) -> catalog_rows.CatalogRows | None:
+        bodies.append(body)
+        return decode(body)
+
     monkeypatch.setattr(ProviderClient, "service_rows_from", counting)
+    monkeypatch.setattr(catalog_rows, "decode", counting_decode)
     return bodies
 
 
