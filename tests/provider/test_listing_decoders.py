@@ -14,7 +14,7 @@ from provider import listing_decoders
 from provider.answers import exact_loads, loads
 from provider.client import ProviderClient, ProviderRejected
 from provider.upstream_types import MalformedAnswer, parse_service_ids, parse_service_names
-from tests.fixtures.hostile import HostileUpstream, Raw, good_service
+from tests.fixtures.hostile import Raw, good_service
 from tests.provider.test_plain_service import rows as service_rows
 
 names = st.one_of(
@@ -108,13 +108,6 @@ def test_hostile_or_unusual_answers_are_declined(body):
 )
 def test_names_the_fast_reader_would_not_take_as_they_are_are_declined(row):
     assert listing_decoders.service_names(json.dumps([row]).encode()) is None
-
-
-@pytest.fixture
-def upstream():
-    upstream = HostileUpstream().start()
-    yield upstream
-    upstream.stop()
 
 
 @pytest.fixture

@@ -36,13 +36,6 @@ class Catalog:
 
 
 @pytest.fixture
-def upstream():
-    upstream = HostileUpstream().start()
-    yield upstream
-    upstream.stop()
-
-
-@pytest.fixture
 def provider(upstream) -> Provider:
     return Provider.objects.create(
         name="digest", api_url=upstream.url, api_key=upstream.key, timeout=2.0

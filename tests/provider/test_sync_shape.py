@@ -37,13 +37,6 @@ def shaped(upstream: HostileUpstream, *, categories: int, per_pair: int) -> None
     upstream.answer("services", services)
 
 
-@pytest.fixture
-def upstream():
-    upstream = HostileUpstream().start()
-    yield upstream
-    upstream.stop()
-
-
 def provider_of(upstream: HostileUpstream, name: str = "shaped") -> Provider:
     return Provider.objects.create(name=name, api_url=upstream.url, api_key=upstream.key,
                                    timeout=2.0)

@@ -17,17 +17,10 @@ from provider.client import ProviderClient
 from provider.models import PricingRule, Provider, Service, SmsPrice
 from provider.sync import SyncFailed, sync_provider
 from provider.tasks import sync_all_catalogs
-from tests.fixtures.hostile import HostileUpstream, Raw, good_service
+from tests.fixtures.hostile import Raw, good_service
 from tests.provider.test_sync_digest import Catalog, counted_reads
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def upstream():
-    upstream = HostileUpstream().start()
-    yield upstream
-    upstream.stop()
 
 
 @pytest.fixture
