@@ -24,22 +24,21 @@ from typing import Annotated
 import msgspec
 
 from provider import answers
+from provider.listing_decoders import ServiceId, decoded_rows
 from provider.upstream_types import (
-    BIGINT_MAX,
     POSITIVE_INT_MAX,
     UpstreamService,
     parse_service,
     plain_service_of,
 )
 
-_Id = Annotated[int, msgspec.Meta(ge=1, le=BIGINT_MAX)]
 _Count = Annotated[int, msgspec.Meta(ge=0, le=POSITIVE_INT_MAX)]
 
 
 class PlainRow(msgspec.Struct, gc=False):
     """The fields a sync reads of a row, of the plain types (the rest is not decoded)."""
 
-    service: _Id
+    service: ServiceId
     name: str
     rate: str
     min: _Count
@@ -67,7 +66,6 @@ class _RawPage(msgspec.Struct):
 
 _rows = msgspec.json.Decoder(list[PlainRow] | _Page)
 _raw_rows = msgspec.json.Decoder(list[msgspec.Raw] | _RawPage)
-_REFUSED = (msgspec.DecodeError, RecursionError)  # ValidationError is a DecodeError
 
 
 @dataclass
@@ -88,16 +86,9 @@ class CatalogRows:
 
 def decode(body: bytes) -> CatalogRows | None:
     """The rows of the `services` answer `body`, or None: read it the usual way."""
-    try:
-        answer = _rows.decode(body)
-        raw = _raw_rows.decode(body)
-    except _REFUSED:
-        return None
-    if type(answer) is _Page:
-        if answer.error is not msgspec.UNSET:
-            return None
-        answer, raw = answer.services, raw.services
-    return CatalogRows(answer, raw)
+    rows = decoded_rows(_rows, body)
+    raw = None if rows is None else decoded_rows(_raw_rows, body)
+    return None if raw is None else CatalogRows(rows, raw)
 
 
 def read(row: PlainRow, raw: bytes) -> UpstreamService:

@@ -60,29 +60,30 @@ _names = msgspec.json.Decoder(list[_NameRow] | _NamePage)
 _REFUSED = (msgspec.DecodeError, RecursionError)  # ValidationError is a DecodeError
 
 
-def service_ids(body: bytes) -> tuple[int, ...] | None:
-    """`parse_service_ids` of the answer `body`, or None (read it the usual way)."""
+def decoded_rows(decoder: msgspec.json.Decoder, body: bytes) -> list | None:
+    """The rows of the answer `body`, decoded by `decoder` (a bare list, or a page object
+    whose rows are under `services`: both dialects), or None: msgspec refused it, or the page
+    has an `error` field (even null: the full reading's to report)."""
     try:
-        answer = _ids.decode(body)
+        answer = decoder.decode(body)
     except _REFUSED:
         return None
-    if type(answer) is _IdPage:
-        if answer.error is not msgspec.UNSET:
-            return None
-        answer = answer.services
-    return tuple([row.service for row in answer])
+    if type(answer) is list:
+        return answer
+    return answer.services if getattr(answer, "error", msgspec.UNSET) is msgspec.UNSET else None
+
+
+def service_ids(body: bytes) -> tuple[int, ...] | None:
+    """`parse_service_ids` of the answer `body`, or None (read it the usual way)."""
+    answer = decoded_rows(_ids, body)
+    return None if answer is None else tuple([row.service for row in answer])
 
 
 def service_names(body: bytes) -> RowsRead[ServiceName] | None:
     """`parse_service_names` of the answer `body`, or None (read it the usual way)."""
-    try:
-        answer = _names.decode(body)
-    except _REFUSED:
+    answer = decoded_rows(_names, body)
+    if answer is None:
         return None
-    if type(answer) is _NamePage:
-        if answer.error is not msgspec.UNSET:
-            return None
-        answer = answer.services
     # One scan of every name and category together: a hit anywhere declines the answer.
     texts = [row.name for row in answer]
     texts.extend([row.category for row in answer if row.category is not None])
