@@ -61,20 +61,22 @@ class RowDigests:
             data = orjson.dumps(row, default=_tagged)
         except orjson.JSONEncodeError:  # nested deeper than orjson writes
             return None
-        prefix = self._prefixes.get(subcategory)
-        if prefix is None:
-            name = (subcategory or "").encode("utf-8", "surrogatepass")
-            prefix = self._prefixes[subcategory] = name + b"\x00"
-        digest = hashlib.blake2b(prefix + data, digest_size=8, key=self._key).digest()
-        return int.from_bytes(digest, "big", signed=True)
+        return self._keyed(self._prefixes, b"\x00", subcategory, data)
 
     def of_bytes(self, row: bytes, subcategory: str | None) -> int:
         """The digest of a row's JSON text as sent (`provider.catalog_rows`), filed under
         `subcategory`: the same text, the same values. Tagged apart from `of`'s (its text
         always starts with `{`), so the two kinds of digest never match each other."""
-        prefix = self._byte_prefixes.get(subcategory)
+        return self._keyed(self._byte_prefixes, b"\x00\x01", subcategory, row)
+
+    def _keyed(self, prefixes: dict[str | None, bytes], tag: bytes,
+               subcategory: str | None, data: bytes) -> int:
+        """BLAKE2b of `data` under the rule book's key, after the subcategory's name and
+        `tag` (the prefix made once per subcategory, kept in `prefixes`): a signed 64-bit
+        integer."""
+        prefix = prefixes.get(subcategory)
         if prefix is None:
             name = (subcategory or "").encode("utf-8", "surrogatepass")
-            prefix = self._byte_prefixes[subcategory] = name + b"\x00\x01"
-        digest = hashlib.blake2b(prefix + row, digest_size=8, key=self._key).digest()
+            prefix = prefixes[subcategory] = name + tag
+        digest = hashlib.blake2b(prefix + data, digest_size=8, key=self._key).digest()
         return int.from_bytes(digest, "big", signed=True)
