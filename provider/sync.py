@@ -60,7 +60,7 @@ from provider.models import (
     SmsPrice,
     SmsProject,
 )
-from provider.pricing import Rule, RuleBook, sell_price, service_sell_price, sms_sell_price
+from provider.pricing import RuleBook, SellPrices, sms_sell_price
 from provider.repricing import load_rulebook
 from provider.row_digest import RowDigests
 from provider.service_types import is_per_order
@@ -414,37 +414,6 @@ def _sync_categories(provider: Provider, catalog: UpstreamCatalog,
         existing[(row.parent.name, row.name)] = row
     summary.categories_created = len(tops) + len(subs)
     return existing
-
-
-class SellPrices:
-    """`service_sell_price` for the services of one sync. A service with no rule and no
-    override of its own is priced by its categories' (or the provider's) rule: looked up once
-    per (category, subcategory) instead of once per row, and each price remembered per (rule,
-    cost) as `sell_price` remembers it, without hashing the rule again per row (equal costs
-    written differently price alike there too)."""
-
-    def __init__(self, book: RuleBook, provider_id: int) -> None:
-        self._book, self._provider_id = book, provider_id
-        self._by_place: dict[tuple[int, int | None], tuple[Rule, dict[Decimal, Decimal]]] = {}
-        self._by_rule: dict[Rule, dict[Decimal, Decimal]] = {}
-
-    def of(self, cost: Decimal, category_id: int, subcategory_id: int | None,
-           service_id: int | None, override: Decimal | None) -> Decimal:
-        if override is None and (service_id is None or service_id not in self._book.by_service):
-            place = self._by_place.get((category_id, subcategory_id))
-            if place is None:
-                rule = self._book.rule_for(provider_id=self._provider_id,
-                                           category_ids=(subcategory_id, category_id))
-                place = self._by_place[(category_id, subcategory_id)] = (
-                    rule, self._by_rule.setdefault(rule, {}))
-            rule, prices = place
-            price = prices.get(cost)
-            if price is None:
-                price = prices[cost] = sell_price(cost, rule)
-            return price
-        return service_sell_price(
-            self._book, cost=cost, provider_id=self._provider_id, category_id=category_id,
-            subcategory_id=subcategory_id, service_id=service_id, override=override)
 
 
 def _synced_values(upstream: UpstreamService, category: Category,

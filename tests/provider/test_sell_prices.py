@@ -1,4 +1,4 @@
-"""`provider.sync.SellPrices` (a sync's prices, rules looked up once per category pair and
+"""`provider.pricing.SellPrices` (a sync's prices, rules looked up once per category pair and
 prices remembered per rule and cost) gives exactly what `service_sell_price` gives, whatever
 rule applies: the service's own, a subcategory's, a category's, the provider's, the global
 one, or a price override (below cost allowed or not)."""
@@ -8,8 +8,7 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provider.pricing import Rule, RuleBook, service_sell_price
-from provider.sync import SellPrices
+from provider.pricing import Rule, RuleBook, SellPrices, service_sell_price
 
 BOOK = RuleBook(
     global_rule=Rule(percent=D(10)),
