@@ -209,12 +209,3 @@ def test_a_reply_owed_is_read_before_the_next_call_and_a_dead_connection_replace
     with pytest.raises(redis.ConnectionError):
         counter.count("owed", 60)
     assert counter.count("owed", 60) == 3, "connected again; the failed call counted nothing"
-
-
-def test_the_command_is_written_as_redis_py_writes_it():
-    from redis._parsers.encoders import Encoder
-    from redis.connection import PythonRespSerializer
-
-    parts = ("EVALSHA", "a" * 40, 2, ":1:api:rl:key:1:ab:12", ":1:api:rl:failed-key:60:cd:3", 2, 20)
-    packer = PythonRespSerializer(6000, Encoder("utf-8", "strict", False).encode)
-    assert ratecount._command(*parts) == b"".join(packer.pack(*parts))
