@@ -10,6 +10,10 @@ median of the per-round ratios. Figures:
 - `services gzip`: the same with `Accept-Encoding: gzip` (the floor serves the same gzip bytes);
 - `status`: one order's status (key check, rate limit counted, one order read).
 
+Beside each ratio: the CPU time (user and system, from /proc) the server's workers spent
+per answered call, panel and floor, a steadier measure than req/s on a shared machine (how
+gunicorn happens to split the 8 connections between its two workers moves req/s, not this).
+
 Run on the embedded defaults (SQLite, no Redis: `CACHE_URL` unset), and on PostgreSQL +
 Redis when `BENCH_POSTGRES` (postgres://postgres@127.0.0.1:5432) and `BENCH_REDIS`
 (redis://127.0.0.1:6379/N, a database no one else uses: keys carry a per-run prefix) are set.
@@ -104,9 +108,22 @@ def prepare(env: dict[str, str], sandbox: str) -> str:
     )
 
 
-def wrk(url: str, form: dict[str, str], headers: dict[str, str], script_dir: str) -> float:
-    """Requests per second over SECONDS with CONNECTIONS connections; any failed or non-2xx
-    answer fails the bench (a 429 would measure the limiter's refusals, not the API)."""
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user and system) used so far by the workers of the gunicorn `master`."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, form: dict[str, str], headers: dict[str, str], master: int,
+        script_dir: str) -> tuple[float, float]:
+    """(requests per second over SECONDS with CONNECTIONS connections, the server's worker
+    CPU per request in µs); any failed or non-2xx answer fails the bench (a 429 would
+    measure the limiter's refusals, not the API)."""
+    cpu_before = workers_cpu(master)
     extra = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items())
     script = Path(script_dir) / f"{uuid.uuid4().hex}.lua"
     script.write_text(WRK_SCRIPT.format(body=urlencode(form), extra=extra))
@@ -122,21 +139,24 @@ def wrk(url: str, form: dict[str, str], headers: dict[str, str], script_dir: str
     done, micros, errors = map(int, match.groups())
     if errors:
         raise SystemExit(f"{errors} failed or non-2xx answers from {url}")
-    return done / (micros / 1e6)
+    return done / (micros / 1e6), (workers_cpu(master) - cpu_before) / done * 1e6
 
 
 def figure(name: str, api: tuple, floor: tuple, script_dir: str) -> bool:
     """Interleaved rounds of floor and panel; prints the median ratio against its goal."""
     wrk(*api, script_dir), wrk(*floor, script_dir)  # warm-up: every thread builds its caches
-    ratios, rates, floors = [], [], []
+    ratios, rates, floors, cpu, floor_cpu = [], [], [], [], []
     for _ in range(ROUNDS):
         floors.append(wrk(*floor, script_dir))
         rates.append(wrk(*api, script_dir))
-        ratios.append(rates[-1] / floors[-1])
+        ratios.append(rates[-1][0] / floors[-1][0])
     ratio, goal = median(ratios), GOALS[name]
+    cpu, floor_cpu = median([r[1] for r in rates]), median([f[1] for f in floors])
     print(
-        f"  api {name}: {median(rates):.0f} req/s vs floor {median(floors):.0f} req/s -> "
-        f"{ratio:.2f}x (goal >= {goal}x) {'OK' if ratio >= goal else 'MISSED'}",
+        f"  api {name}: {median([r[0] for r in rates]):.0f} req/s vs floor "
+        f"{median([f[0] for f in floors]):.0f} req/s -> {ratio:.2f}x (goal >= {goal}x) "
+        f"{'OK' if ratio >= goal else 'MISSED'}; worker CPU a call {cpu:.0f} µs vs floor "
+        f"{floor_cpu:.0f} µs (+{cpu - floor_cpu:.0f})",
         flush=True,
     )
     return ratio >= goal
@@ -234,8 +254,8 @@ def run(label: str, kind: str, cache_url: str | None, sandbox: str) -> bool:
             results = [
                 figure(
                     name,
-                    (f"{base}/api/v2", form, headers),
-                    (f"{floor_base}/{name.replace(' ', '-')}", form, headers),
+                    (f"{base}/api/v2", form, headers, proc.pid),
+                    (f"{floor_base}/{name.replace(' ', '-')}", form, headers, bare.pid),
                     scripts,
                 )
                 for name, (form, headers, _) in found.items()

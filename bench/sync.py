@@ -10,7 +10,9 @@ re-sync within 3x and writing nothing, under 300 MB of memory.
 
 The sync's own work is timed inside its process once Django is set up (bench/_sync_driver.py);
 the whole process's wall time minus the start-up of the same command doing nothing is printed
-beside it, as a cross-check."""
+beside it, as a cross-check. A second floor is printed for the first sync: the database
+alone storing the same rows again into a twin table with the same indexes and foreign keys
+(bench/_db_floor.py), the share of the first sync that no work in Python can remove."""
 
 import os
 import subprocess
@@ -80,7 +82,16 @@ def one_round(base: str, kind: str) -> dict[str, float]:
         floor = min(floor, timed(lambda: fetch_catalog(base), repeat=1))
         return {"floor": floor, "startup": startup, "first": first, "again": again,
                 "first_process": first_wall - startup, "again_process": again_wall - startup,
-                "mb": max(first_mb, again_mb), "written": again_writes}
+                "mb": max(first_mb, again_mb), "written": again_writes,
+                "database": database_floor(env)}
+
+
+def database_floor(env: dict[str, str]) -> float:
+    """Seconds the database alone takes to store the synced rows again (bench/_db_floor.py):
+    the part of a first sync no Python can take away, beside the fetch-and-parse floor."""
+    out = subprocess.run([PYTHON, "-m", "bench._db_floor"], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True)
+    return float(out.stdout.split()[-1])
 
 
 def report_rounds(label: str, rounds: list[dict[str, float]]) -> bool:
@@ -100,6 +111,11 @@ def report_rounds(label: str, rounds: list[dict[str, float]]) -> bool:
         print(f"  {name}: {seconds:.3f} s (timed inside the process) -> {ratio:.2f}x floor "
               f"(goal <= {goal}x) {'OK' if ratio <= goal else 'MISSED'}; whole process "
               f"minus start-up: {process:.2f}x", flush=True)
+    database = median([r["database"] for r in rounds])
+    share = median([r["database"] / r["floor"] for r in rounds])
+    print(f"  the database alone storing those rows (insert, indexes, foreign keys, commit): "
+          f"{database:.3f} s = {share:.2f}x floor, of the first sync's "
+          f"{median([r['first'] / r['floor'] for r in rounds]):.2f}x", flush=True)
     written = max(r["written"] for r in rounds)
     ok &= written == 0
     print(f"  statements the unchanged re-sync wrote to services: {written:.0f} (goal 0) "
