@@ -29,6 +29,8 @@ import struct
 import threading
 from pathlib import Path
 
+from panel import heldcalls
+
 MAGIC = b"PNLCNT01"
 HEADER = struct.Struct("<8sQQQ")  # magic, slots, entries in use, generation
 HEADER_SIZE = 64
@@ -74,7 +76,7 @@ class MappedCounter:
     def _ensure_mapped(self) -> None:
         """Under the file lock: the table as it is now (made, or mapped again after a
         rebuild by any process)."""
-        size = os.fstat(self._fd).st_size
+        size = heldcalls.size(self._fd)
         if size < HEADER_SIZE:
             self._initialise(FIRST_SLOTS, [], _any_generation())
             return
@@ -203,7 +205,8 @@ class _Held:
         counter._lock.acquire()
         try:
             counter._ensure_open()
-            fcntl.flock(counter._fd, fcntl.LOCK_EX)
+            if not heldcalls.try_lock(counter._fd):  # busy: wait, the GIL let go
+                fcntl.flock(counter._fd, fcntl.LOCK_EX)
         except BaseException:
             counter._lock.release()
             raise
@@ -215,6 +218,6 @@ class _Held:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            fcntl.flock(self.counter._fd, fcntl.LOCK_UN)
+            heldcalls.unlock(self.counter._fd)
         finally:
             self.counter._lock.release()
