@@ -7,7 +7,9 @@ Under load a thread holding that lock waits for the GIL between the statements, 
 other thread of every worker waits for it: the counter was a tenth of a worker's time and a
 queue. Here the lock (`flock` of the file, and a thread lock within the process: an `flock`
 belongs to the open file, which the threads share) is held only for a few reads and writes of
-mapped memory, with the GIL held: nothing inside releases it. Exact under concurrency as
+mapped memory, with the GIL held: nothing inside releases it, the `flock` and the file's size
+included (`panel.heldcalls`: a free lock is taken without letting go of the GIL; a busy one
+is waited for the usual way). Exact under concurrency as
 before: a count is read, increased and written by one holder of the lock at a time.
 
 The file: a header (magic, slots, generation), then a table of `slots` entries (a power of
