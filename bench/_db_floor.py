@@ -32,7 +32,7 @@ def _sqlite_twin(cursor, table: str) -> None:
     )
     for (sql,) in cursor.fetchall():
         # The table's own statement and its indexes', renamed (index names must be unique).
-        sql = re.sub(rf'"{table}"', f'"{TWIN}"', sql)
+        sql = sql.replace(f'"{table}"', f'"{TWIN}"')
         sql = re.sub(r'INDEX "([^"]+)"', rf'INDEX "\1_{TWIN}"', sql)
         cursor.execute(sql)
 

@@ -145,7 +145,7 @@ def wrk(url: str, form: dict[str, str], headers: dict[str, str], master: int,
 def figure(name: str, api: tuple, floor: tuple, script_dir: str) -> bool:
     """Interleaved rounds of floor and panel; prints the median ratio against its goal."""
     wrk(*api, script_dir), wrk(*floor, script_dir)  # warm-up: every thread builds its caches
-    ratios, rates, floors, cpu, floor_cpu = [], [], [], [], []
+    ratios, rates, floors = [], [], []
     for _ in range(ROUNDS):
         floors.append(wrk(*floor, script_dir))
         rates.append(wrk(*api, script_dir))

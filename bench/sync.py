@@ -102,9 +102,10 @@ def report_rounds(label: str, rounds: list[dict[str, float]]) -> bool:
     print(f"{label}: floor (fetch + parse in a running process) {floor:.3f} s, "
           f"Django start-up {startup:.3f} s, {len(rounds)} rounds, load average "
           f"{os.getloadavg()[0]:.1f}")
+    ratios = {}
     for key, name, goal in (("first", "first sync", FIRST_GOAL),
                             ("again", "unchanged re-sync", AGAIN_GOAL)):
-        ratio = median([r[key] / r["floor"] for r in rounds])
+        ratio = ratios[key] = median([r[key] / r["floor"] for r in rounds])
         seconds = median([r[key] for r in rounds])
         process = median([r[f"{key}_process"] / r["floor"] for r in rounds])
         ok &= ratio <= goal
@@ -114,8 +115,8 @@ def report_rounds(label: str, rounds: list[dict[str, float]]) -> bool:
     database = median([r["database"] for r in rounds])
     share = median([r["database"] / r["floor"] for r in rounds])
     print(f"  the database alone storing those rows (insert, indexes, foreign keys, commit): "
-          f"{database:.3f} s = {share:.2f}x floor, of the first sync's "
-          f"{median([r['first'] / r['floor'] for r in rounds]):.2f}x", flush=True)
+          f"{database:.3f} s = {share:.2f}x floor, of the first sync's {ratios['first']:.2f}x",
+          flush=True)
     written = max(r["written"] for r in rounds)
     ok &= written == 0
     print(f"  statements the unchanged re-sync wrote to services: {written:.0f} (goal 0) "

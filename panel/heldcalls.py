@@ -9,8 +9,8 @@ request, and its `flock` calls waiting 144 µs on average.
 
 Here the calls go through `ctypes.PyDLL`, whose functions keep the GIL: a non-blocking
 `flock` (an exclusive lock that is free is taken at once; a busy one is for the caller to
-wait for the usual way, GIL released), `flock(LOCK_UN)`, which never blocks, the size of an
-open file by `lseek(fd, 0, SEEK_END)` (for a caller that reads and writes by offset or
+wait for the usual way, GIL released), `flock(LOCK_UN)`, which never blocks, and the size of
+an open file by `lseek(fd, 0, SEEK_END)` (for a caller that reads and writes by offset or
 through a map, never at the descriptor's position). Where libc cannot be loaded this way,
 the same calls are made the usual way.
 """
@@ -19,6 +19,7 @@ import ctypes
 import errno
 import fcntl
 import os
+from typing import NoReturn
 
 try:
     _libc = ctypes.PyDLL(None, use_errno=True)
@@ -33,7 +34,7 @@ except (OSError, AttributeError):  # no libc to call into: the usual calls
 BUSY = frozenset({errno.EWOULDBLOCK, errno.EAGAIN, errno.EINTR})
 
 
-def _raise_errno() -> None:
+def _raise_errno() -> NoReturn:
     code = ctypes.get_errno()
     raise OSError(code, os.strerror(code))
 

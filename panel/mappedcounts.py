@@ -9,8 +9,8 @@ queue. Here the lock (`flock` of the file, and a thread lock within the process:
 belongs to the open file, which the threads share) is held only for a few reads and writes of
 mapped memory, with the GIL held: nothing inside releases it, the `flock` and the file's size
 included (`panel.heldcalls`: a free lock is taken without letting go of the GIL; a busy one
-is waited for the usual way). Exact under concurrency as
-before: a count is read, increased and written by one holder of the lock at a time.
+is waited for the usual way). Exact under concurrency as before: a count is read, increased
+and written by one holder of the lock at a time.
 
 The file: a header (magic, slots, generation), then a table of `slots` entries (a power of
 two) found by linear probing from a 16-byte digest of the bucket's name: (digest, count,

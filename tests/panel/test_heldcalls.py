@@ -59,7 +59,7 @@ def test_a_free_lock_is_taken_and_a_held_one_reported_busy(calls, path):
 def test_a_lock_held_by_another_process_is_busy_until_it_lets_go(calls, path):
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import fcntl, os, sys, time\n"
+         "import fcntl, os, sys\n"
          f"fd = os.open({str(path)!r}, os.O_RDWR)\n"
          "fcntl.flock(fd, fcntl.LOCK_EX)\n"
          "print('held', flush=True)\n"
